@@ -1,0 +1,16 @@
+namespace CivicGrid.Domain.Cases;
+
+/// <summary>Something that happened to a case, for the outbox and the live feed.</summary>
+public abstract record CaseEvent(Guid CaseId, string CaseNumber, DateTimeOffset At);
+
+/// <summary>A new case was reported.</summary>
+public sealed record CaseReported(Guid CaseId, string CaseNumber, DateTimeOffset At, string CategoryCode, string GridCode)
+    : CaseEvent(CaseId, CaseNumber, At);
+
+/// <summary>A workflow action was performed.</summary>
+public sealed record CaseTransitioned(Guid CaseId, string CaseNumber, DateTimeOffset At, CaseAction Action, CaseStatus From, CaseStatus To, Guid? DepartmentId)
+    : CaseEvent(CaseId, CaseNumber, At);
+
+/// <summary>A stage passed its deadline.</summary>
+public sealed record CaseStageOverdue(Guid CaseId, string CaseNumber, DateTimeOffset At, Sla.CaseStage Stage, DateTimeOffset DueAt)
+    : CaseEvent(CaseId, CaseNumber, At);
