@@ -10,10 +10,17 @@ public static class PersistenceServiceCollectionExtensions
     public const string SqliteMigrationsAssembly = "CivicGrid.Migrations.Sqlite";
     public const string PostgresMigrationsAssembly = "CivicGrid.Migrations.Postgres";
 
-    /// <summary>Adds <see cref="CivicGridDbContext"/> (pooled) for SQLite or PostgreSQL.</summary>
-    public static IServiceCollection AddCivicGridDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString)
+    /// <summary>
+    /// Adds <see cref="CivicGridDbContext"/> (pooled) for SQLite or PostgreSQL; the engine and the
+    /// connection string are read from the container when the first context is made.
+    /// </summary>
+    public static IServiceCollection AddCivicGridDatabase(this IServiceCollection services, Func<IServiceProvider, (DatabaseProvider Provider, string ConnectionString)> settings)
     {
-        services.AddDbContextPool<CivicGridDbContext>(o => Configure(o, provider, connectionString));
+        services.AddDbContextPool<CivicGridDbContext>((sp, o) =>
+        {
+            var (provider, connectionString) = settings(sp);
+            Configure(o, provider, connectionString);
+        });
         return services;
     }
 

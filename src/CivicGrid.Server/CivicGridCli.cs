@@ -1,0 +1,247 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CivicGrid.Domain.Identity;
+using CivicGrid.Infrastructure.Persistence;
+using CivicGrid.Server.Features.Demo;
+using CivicGrid.Server.Features.Platform;
+using CivicGrid.Server.Features.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace CivicGrid.Server;
+
+/// <summary>
+/// The <c>civicgrid</c> command line: <c>serve</c> (the default), <c>migrate</c>, <c>seed</c>,
+/// <c>users</c> and <c>export</c>. Errors print one line on stderr and exit non-zero.
+/// </summary>
+public static class CivicGridCli
+{
+    private static readonly string[] Subcommands = ["serve", "migrate", "seed", "users", "export"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // Anything that is not a subcommand or a help request is the server's own command line
+        // (ASP.NET Core options such as --urls pass straight through).
+        var help = args.Any(a => a is "--help" or "-h" or "-?");
+        if (args.Length == 0 || (!help && (args[0] == "serve" || !Subcommands.Contains(args[0], StringComparer.Ordinal))))
+        {
+            return await ServeAsync(args);
+        }
+
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        return await parse.InvokeAsync();
+    }
+
+    private static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("CivicGrid — 数字化城市管理信息系统 (digital urban management). Without a subcommand: serve.");
+        var dataDir = new Option<string?>("--data-dir") { Description = "The data folder (default ./data)." };
+        var demo = new Option<bool>("--demo") { Description = "Seed and simulate the Beijing Dongcheng demo district." };
+        var urls = new Option<string?>("--urls") { Description = "Addresses to listen on, e.g. http://127.0.0.1:5080." };
+
+        var serve = new Command("serve", "Run the platform: console, APIs, background jobs (the default).") { dataDir, demo, urls };
+        serve.TreatUnmatchedTokensAsErrors = false;
+        serve.SetAction((_, _) => Task.FromResult(0)); // Only reached for --help; RunAsync serves directly.
+        root.Add(serve);
+
+        var migrate = new Command("migrate", "Apply database migrations (production mode), then seed the base data.") { dataDir };
+        migrate.SetAction((p, ct) => WithServicesAsync(p.GetValue(dataDir), false, async sp =>
+        {
+            await sp.GetRequiredService<CivicGridDbContext>().Database.MigrateAsync(ct);
+            await sp.GetRequiredService<BaseSeeder>().SeedAsync(ct);
+            await Console.Out.WriteLineAsync("Database is up to date.");
+            return 0;
+        }));
+        root.Add(migrate);
+
+        var seed = new Command("seed", "Seed base data, and with --demo the demo district.") { dataDir, demo };
+        seed.SetAction((p, ct) => WithServicesAsync(p.GetValue(dataDir), p.GetValue(demo), async sp =>
+        {
+            await sp.GetRequiredService<CivicGridDbContext>().Database.MigrateAsync(ct);
+            await sp.GetRequiredService<BaseSeeder>().SeedAsync(ct);
+            if (p.GetValue(demo))
+            {
+                await sp.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+            }
+
+            await Console.Out.WriteLineAsync("Seeded.");
+            return 0;
+        }));
+        root.Add(seed);
+
+        root.Add(BuildUsers(dataDir));
+        root.Add(BuildExport(dataDir));
+        return root;
+    }
+
+    private static Command BuildUsers(Option<string?> dataDir)
+    {
+        var users = new Command("users", "List and manage users.");
+        var list = new Command("list", "List users.") { dataDir };
+        list.SetAction((p, ct) => WithServicesAsync(p.GetValue(dataDir), false, async sp =>
+        {
+            var db = sp.GetRequiredService<CivicGridDbContext>();
+            foreach (var u in await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct))
+            {
+                await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{u.UserName}\t{u.Role}\t{u.DisplayName}\t{(u.IsActive ? "active" : "inactive")}"));
+            }
+
+            return 0;
+        }));
+        users.Add(list);
+
+        var userName = new Option<string>("--username") { Description = "Login name.", Required = true };
+        var role = new Option<Role>("--role") { Description = "Role.", Required = true };
+        var password = new Option<string>("--password") { Description = "Password (at least 10 characters).", Required = true };
+        var displayName = new Option<string?>("--display-name") { Description = "Name shown in histories." };
+        var department = new Option<string?>("--department") { Description = "Department code, for handlers." };
+        var add = new Command("add", "Create a user.") { dataDir, userName, role, password, displayName, department };
+        add.SetAction((p, ct) => WithServicesAsync(p.GetValue(dataDir), false, async sp =>
+        {
+            var db = sp.GetRequiredService<CivicGridDbContext>();
+            Guid? deptId = null;
+            if (p.GetValue(department) is { } code)
+            {
+                deptId = await db.Departments.Where(d => d.Code == code).Select(d => (Guid?)d.Id).FirstOrDefaultAsync(ct)
+                    ?? throw new CliException($"department '{code}' does not exist");
+            }
+
+            var user = await sp.GetRequiredService<UserAdministration>().CreateAsync(
+                new UserEndpoints.CreateUserRequest(p.GetValue(userName), p.GetValue(displayName), p.GetValue(role), deptId, p.GetValue(password)), ct);
+            await Console.Out.WriteLineAsync($"Created {user.UserName} ({user.Role}).");
+            return 0;
+        }));
+        users.Add(add);
+
+        var setPassword = new Command("set-password", "Set a user's password.") { dataDir, userName, password };
+        setPassword.SetAction((p, ct) => WithServicesAsync(p.GetValue(dataDir), false, async sp =>
+        {
+            var name = p.GetValue(userName)!.Trim().ToLowerInvariant();
+            var db = sp.GetRequiredService<CivicGridDbContext>();
+            var id = await db.Users.Where(u => u.UserName == name).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct)
+                ?? throw new CliException($"user '{name}' does not exist");
+            await sp.GetRequiredService<UserAdministration>().SetPasswordAsync(id, p.GetValue(password), ct);
+            await Console.Out.WriteLineAsync($"Password of {name} changed.");
+            return 0;
+        }));
+        users.Add(setPassword);
+        return users;
+    }
+
+    private static Command BuildExport(Option<string?> dataDir)
+    {
+        var format = new Option<string>("--format") { Description = "csv or geojson.", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "geojson");
+        var output = new Option<string>("--out") { Description = "Output file.", Required = true };
+        var cases = new Command("cases", "Export cases (no personal data).") { dataDir, format, output };
+        cases.SetAction((p, ct) => WithServicesAsync(p.GetValue(dataDir), false, async sp =>
+        {
+            var db = sp.GetRequiredService<CivicGridDbContext>();
+            var path = p.GetValue(output)!;
+            var rows = db.Cases.AsNoTracking().OrderBy(c => c.ReportedAt).Select(c => new
+            {
+                c.Number, c.Status, c.CategoryCode, c.Urgency, c.Source, c.Longitude, c.Latitude, c.GridCode, c.CommunityCode, c.StreetCode, c.ReportedAt, c.ClosedAt,
+            }).AsAsyncEnumerable();
+            await using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+            var n = 0;
+            if (p.GetValue(format) == "csv")
+            {
+                await writer.WriteLineAsync("number,status,category_code,urgency,source,longitude,latitude,grid_code,community_code,street_code,reported_at,closed_at");
+                await foreach (var c in rows.WithCancellation(ct))
+                {
+                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{c.Number},{c.Status},{c.CategoryCode},{c.Urgency},{c.Source},{c.Longitude:R},{c.Latitude:R},{c.GridCode},{c.CommunityCode},{c.StreetCode},{c.ReportedAt:O},{c.ClosedAt:O}"));
+                    n++;
+                }
+            }
+            else
+            {
+                await writer.WriteAsync("{\"type\":\"FeatureCollection\",\"features\":[");
+                await foreach (var c in rows.WithCancellation(ct))
+                {
+                    var feature = new
+                    {
+                        type = "Feature",
+                        geometry = new { type = "Point", coordinates = new[] { c.Longitude, c.Latitude } },
+                        properties = new { number = c.Number, status = c.Status.ToString(), categoryCode = c.CategoryCode, gridCode = c.GridCode, streetCode = c.StreetCode, reportedAt = c.ReportedAt, closedAt = c.ClosedAt },
+                    };
+                    await writer.WriteAsync((n++ == 0 ? string.Empty : ",") + JsonSerializer.Serialize(feature));
+                }
+
+                await writer.WriteAsync("]}");
+            }
+
+            await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Exported {n} cases to {path}."));
+            return 0;
+        }));
+        var export = new Command("export", "Export data.") { cases };
+        return export;
+    }
+
+    private static async Task<int> ServeAsync(string[] args)
+    {
+        var (rest, overrides) = SplitServerArgs(args);
+        var app = ServerHost.Build(rest, overrides);
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>Takes --demo and --data-dir out of the arguments; the rest goes to ASP.NET Core.</summary>
+    internal static (string[] Remaining, Dictionary<string, string?> Overrides) SplitServerArgs(string[] args)
+    {
+        var rest = new List<string>();
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (a == "serve" && i == 0)
+            {
+                continue;
+            }
+
+            if (a == "--demo")
+            {
+                overrides["Demo"] = "true";
+            }
+            else if (a == "--data-dir" && i + 1 < args.Length)
+            {
+                overrides["DataDir"] = args[++i];
+            }
+            else if (a.StartsWith("--data-dir=", StringComparison.Ordinal))
+            {
+                overrides["DataDir"] = a["--data-dir=".Length..];
+            }
+            else
+            {
+                rest.Add(a);
+            }
+        }
+
+        return ([.. rest], overrides);
+    }
+
+    private static async Task<int> WithServicesAsync(string? dataDir, bool demo, Func<IServiceProvider, Task<int>> action)
+    {
+        try
+        {
+            var overrides = new Dictionary<string, string?>(StringComparer.Ordinal) { ["Demo"] = demo ? "true" : "false" };
+            if (dataDir is not null)
+            {
+                overrides["DataDir"] = dataDir;
+            }
+
+            await using var app = ServerHost.Build([], overrides);
+            using var scope = app.Services.CreateScope();
+            return await action(scope.ServiceProvider);
+        }
+        catch (Exception e) when (e is CliException or Domain.Common.DomainValidationException or Common.ConflictException or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            await Console.Error.WriteLineAsync($"civicgrid: {e.Message}");
+            return 1;
+        }
+    }
+
+    private sealed class CliException(string message) : Exception(message);
+}

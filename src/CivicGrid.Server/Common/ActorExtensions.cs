@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Security.Claims;
+using CivicGrid.Domain.Identity;
+
+namespace CivicGrid.Server.Common;
+
+/// <summary>Claims of a signed-in CivicGrid user.</summary>
+internal static class CivicGridClaims
+{
+    public const string Department = "civicgrid:department";
+
+    /// <summary>The claims issued at sign-in, for both the cookie and the bearer token.</summary>
+    public static List<Claim> For(User user)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.Id.ToString()),
+            new(ClaimTypes.Name, user.UserName),
+            new(ClaimTypes.GivenName, user.DisplayName),
+            new(ClaimTypes.Role, user.Role.ToString()),
+        };
+        if (user.DepartmentId is { } d)
+        {
+            claims.Add(new Claim(Department, d.ToString()));
+        }
+
+        return claims;
+    }
+
+    /// <summary>The actor behind a request; throws when the principal is not a CivicGrid user.</summary>
+    public static Actor ToActor(this ClaimsPrincipal principal)
+    {
+        var id = Guid.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("No user id claim."));
+        var role = Enum.Parse<Role>(principal.FindFirstValue(ClaimTypes.Role) ?? nameof(Role.Citizen));
+        var dept = principal.FindFirstValue(Department) is { } d ? Guid.Parse(d) : (Guid?)null;
+        var name = principal.FindFirstValue(ClaimTypes.GivenName) ?? principal.Identity?.Name ?? id.ToString("N", CultureInfo.InvariantCulture);
+        return new Actor(id, name, role, dept);
+    }
+}

@@ -1,0 +1,66 @@
+using CivicGrid.Domain.Cases;
+using CivicGrid.Domain.Common;
+using CivicGrid.Infrastructure.Persistence;
+using CivicGrid.Server.Features.Calendar;
+using Microsoft.EntityFrameworkCore;
+
+namespace CivicGrid.Server.Features.Cases;
+
+/// <summary>Loading and mapping shared by the case use cases.</summary>
+public sealed class CaseCommands(CivicGridDbContext db, SlaPolicyProvider sla, TimeProvider clock)
+{
+    public CivicGridDbContext Db => db;
+
+    public TimeProvider Clock => clock;
+
+    public Task<ISlaPolicy> SlaAsync(CancellationToken ct) => sla.GetAsync(ct);
+
+    /// <summary>Finds a case by its id or its number; 404 otherwise.</summary>
+    public async Task<Case> LoadAsync(string idOrNumber, bool tracking, CancellationToken ct)
+    {
+        var query = tracking ? db.Cases : db.Cases.AsNoTracking();
+        var found = Guid.TryParse(idOrNumber, out var id)
+            ? await query.FirstOrDefaultAsync(c => c.Id == id, ct)
+            : await query.FirstOrDefaultAsync(c => c.Number == idOrNumber, ct);
+        return found ?? throw new NotFoundException("Case", idOrNumber);
+    }
+
+    /// <summary>The full DTO of a case for a caller.</summary>
+    public async Task<CaseDto> ToDtoAsync(Case c, Domain.Identity.Actor actor, CancellationToken ct)
+    {
+        var history = await db.CaseHistory.AsNoTracking()
+            .Where(h => h.CaseId == c.Id)
+            .OrderBy(h => h.Sequence)
+            .Select(h => new CaseHistoryDto(h.Sequence, h.Action, h.Action, h.FromStatus, h.ToStatus, h.ActorId, h.ActorName, h.ActorRole.ToString(), h.At, h.Note, h.Details))
+            .ToListAsync(ct);
+        history = [.. history.Select(h => h with { ActionName = ActionName(h.Action) })];
+        var attachments = await db.CaseAttachments.AsNoTracking()
+            .Where(a => a.CaseId == c.Id)
+            .OrderBy(a => a.UploadedAt)
+            .ToListAsync(ct);
+        var categoryName = await db.Categories.AsNoTracking()
+            .Where(k => k.Kind == Domain.CityModel.CategoryKind.Event && k.Code == c.CategoryCode)
+            .Select(k => k.NameZh)
+            .FirstOrDefaultAsync(ct);
+        var now = clock.GetUtcNow();
+        return new CaseDto(
+            c.Id, c.Number, c.Status, CaseStatusNames.Chinese(c.Status), c.Description, c.CategoryCode, categoryName,
+            c.Urgency, c.Source, new LocationDto(c.Longitude, c.Latitude), c.Address, c.GridCode, c.CommunityCode, c.StreetCode,
+            c.ComponentId, c.DepartmentId, c.Verified, c.CheckPassed, c.PendingRequest,
+            c.RequestedExtension is { } ext ? TimeLimitDto.From(ext) : null, c.DuplicateOfId,
+            c.ReworkCount, c.ReturnCount, c.UrgeCount, c.CurrentStage, c.CurrentDueAt, c.CurrentWarnAt, c.LightAt(now), c.IsOverdue || c.CurrentDueAt < now,
+            c.ReportedAt, c.UpdatedAt, c.ClosedAt, c.Version, c.ReporterName, c.ReporterPhone,
+            [.. c.AllowedActionsFor(actor).Select(CaseActions.ToApiName)],
+            history,
+            [.. c.Stages.Select(s => new CaseStageDto(s.Stage, TimeLimitDto.From(s.Limit), s.StartedAt, s.DueAt, s.WarningAt, s.PausedAt, s.FinishedAt, s.FinishedOnTime, s.ExtendedBy, s.TrafficLight(now)))],
+            [.. attachments.Select(a => new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, a.HistorySequence, a.UploadedAt, $"/api/v1/cases/{c.Id}/attachments/{a.Id}"))]);
+    }
+
+    private static string ActionName(string action) =>
+        action switch
+        {
+            "report" => "上报",
+            "overdue" => "超时",
+            _ => CaseActions.TryParse(action, out var a) ? CaseActions.ChineseName(a) : action,
+        };
+}

@@ -1,0 +1,161 @@
+using CivicGrid.Domain.Cases;
+using CivicGrid.Domain.Sla;
+
+namespace CivicGrid.Server.Features.Cases;
+
+/// <summary>A new report.</summary>
+public sealed record CreateCaseRequest
+{
+    public string? Description { get; init; }
+
+    /// <summary>5-digit event/matter code (GB/T 47678.5).</summary>
+    public string? CategoryCode { get; init; }
+
+    public Urgency? Urgency { get; init; }
+
+    public CaseSource? Source { get; init; }
+
+    /// <summary>WGS-84 longitude. Give a position or a grid code.</summary>
+    public double? Longitude { get; init; }
+
+    public double? Latitude { get; init; }
+
+    /// <summary>A 15-character unit grid code, when no position is known (the grid centre is used).</summary>
+    public string? GridCode { get; init; }
+
+    public string? Address { get; init; }
+
+    /// <summary>17-digit component id, when the problem concerns a component.</summary>
+    public string? ComponentId { get; init; }
+
+    public string? ReporterName { get; init; }
+
+    public string? ReporterPhone { get; init; }
+}
+
+/// <summary>A workflow step: <c>{"action": "dispatch", "departmentId": "..."}</c>.</summary>
+public sealed record TransitionRequest
+{
+    public string? Action { get; init; }
+
+    public string? Note { get; init; }
+
+    public Guid? DepartmentId { get; init; }
+
+    public Guid? DuplicateOfId { get; init; }
+
+    public bool? Passed { get; init; }
+
+    public string? Result { get; init; }
+
+    public TimeLimitDto? Extension { get; init; }
+
+    public string? CategoryCode { get; init; }
+
+    public Urgency? Urgency { get; init; }
+
+    public IReadOnlyList<Guid>? AttachmentIds { get; init; }
+}
+
+/// <summary>A time limit: value and unit (emergencyWorkHour, workHour, workDay, naturalHour, naturalDay).</summary>
+public sealed record TimeLimitDto(decimal Value, TimeLimitUnit Unit)
+{
+    public static TimeLimitDto From(TimeLimit limit) => new(limit.Value, limit.Unit);
+}
+
+/// <summary>Where a case is: WGS-84 degrees.</summary>
+public sealed record LocationDto(double Longitude, double Latitude, string Crs = "WGS84");
+
+/// <summary>One row of the case list.</summary>
+public sealed record CaseSummaryDto(
+    Guid Id,
+    string Number,
+    CaseStatus Status,
+    string Description,
+    string CategoryCode,
+    Urgency Urgency,
+    CaseSource Source,
+    LocationDto Location,
+    string GridCode,
+    string StreetCode,
+    Guid? DepartmentId,
+    CaseStage? CurrentStage,
+    DateTimeOffset? DueAt,
+    Light Light,
+    bool IsOverdue,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A page of cases.</summary>
+public sealed record CasePageDto(IReadOnlyList<CaseSummaryDto> Items, int Page, int PageSize, int Total);
+
+/// <summary>One history step.</summary>
+public sealed record CaseHistoryDto(int Sequence, string Action, string ActionName, CaseStatus? FromStatus, CaseStatus ToStatus, Guid ActorId, string ActorName, string ActorRole, DateTimeOffset At, string? Note, string? Details);
+
+/// <summary>One stage clock.</summary>
+public sealed record CaseStageDto(CaseStage Stage, TimeLimitDto Limit, DateTimeOffset StartedAt, DateTimeOffset DueAt, DateTimeOffset WarningAt, DateTimeOffset? PausedAt, DateTimeOffset? FinishedAt, bool? FinishedOnTime, decimal ExtendedBy, Light Light);
+
+/// <summary>An attachment's metadata.</summary>
+public sealed record AttachmentDto(Guid Id, string FileName, string ContentType, long Size, string Sha256, int? HistorySequence, DateTimeOffset UploadedAt, string Url);
+
+/// <summary>A case with everything: history, stages, attachments and what the caller may do next.</summary>
+public sealed record CaseDto(
+    Guid Id,
+    string Number,
+    CaseStatus Status,
+    string StatusName,
+    string Description,
+    string CategoryCode,
+    string? CategoryName,
+    Urgency Urgency,
+    CaseSource Source,
+    LocationDto Location,
+    string? Address,
+    string GridCode,
+    string CommunityCode,
+    string StreetCode,
+    string? ComponentId,
+    Guid? DepartmentId,
+    bool? Verified,
+    bool? CheckPassed,
+    PendingRequest PendingRequest,
+    TimeLimitDto? RequestedExtension,
+    Guid? DuplicateOfId,
+    int ReworkCount,
+    int ReturnCount,
+    int UrgeCount,
+    CaseStage? CurrentStage,
+    DateTimeOffset? DueAt,
+    DateTimeOffset? WarningAt,
+    Light Light,
+    bool IsOverdue,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ClosedAt,
+    int Version,
+    string? ReporterName,
+    string? ReporterPhone,
+    IReadOnlyList<string> AllowedActions,
+    IReadOnlyList<CaseHistoryDto> History,
+    IReadOnlyList<CaseStageDto> Stages,
+    IReadOnlyList<AttachmentDto> Attachments);
+
+/// <summary>Chinese names of statuses.</summary>
+public static class CaseStatusNames
+{
+    public static string Chinese(CaseStatus status) => status switch
+    {
+        CaseStatus.Reported => "待受理",
+        CaseStatus.Verifying => "核实中",
+        CaseStatus.Filed => "待派遣",
+        CaseStatus.Dispatched => "已派遣",
+        CaseStatus.Handling => "处置中",
+        CaseStatus.Suspended => "挂账",
+        CaseStatus.Checking => "待核查",
+        CaseStatus.Closed => "已结案",
+        CaseStatus.Rejected => "不予立案",
+        CaseStatus.Merged => "已合并",
+        CaseStatus.Voided => "已作废",
+        _ => status.ToString(),
+    };
+}

@@ -1,0 +1,121 @@
+using System.Security.Claims;
+using CivicGrid.Domain.Cases;
+using CivicGrid.Domain.CityModel;
+using CivicGrid.Domain.Common;
+using CivicGrid.Domain.Identity;
+using CivicGrid.Domain.Sla;
+using CivicGrid.Infrastructure.Persistence;
+using CivicGrid.Server.Common;
+using CivicGrid.Server.Features.CityModel;
+using Microsoft.EntityFrameworkCore;
+
+namespace CivicGrid.Server.Features.Cases;
+
+/// <summary>上报: a new case, placed on its grid, numbered, with the filing clock started.</summary>
+public static class CreateCase
+{
+    public static async Task<IResult> HandleAsync(CreateCaseRequest request, ClaimsPrincipal user, CaseCommands commands, GridLocator grids, CancellationToken ct)
+    {
+        var db = commands.Db;
+        var actor = user.ToActor();
+        if (string.IsNullOrWhiteSpace(request.Description))
+        {
+            throw new DomainValidationException("description", "Describe the problem.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.CategoryCode))
+        {
+            throw new DomainValidationException("categoryCode", "A category code is required.");
+        }
+
+        var categoryExists = await db.Categories.AnyAsync(c => c.Kind == CategoryKind.Event && c.Code == request.CategoryCode && c.IsActive, ct);
+        if (!categoryExists)
+        {
+            throw new DomainValidationException("categoryCode", $"'{request.CategoryCode}' is not an active event category.");
+        }
+
+        var (lon, lat, location) = await PlaceAsync(request, db, grids, ct);
+        if (request.ComponentId is { } componentId && !await db.Components.AnyAsync(c => c.Id == componentId, ct))
+        {
+            throw new DomainValidationException("componentId", $"Component '{componentId}' does not exist.");
+        }
+
+        var now = commands.Clock.GetUtcNow();
+        var sla = await commands.SlaAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var number = await CaseNumbers.NextAsync(db, sla.Calendar.ToLocal(now).Year, ct);
+        var @case = Case.Report(Guid.CreateVersion7(now), number, new CaseReport
+        {
+            Description = request.Description,
+            CategoryCode = request.CategoryCode,
+            Urgency = request.Urgency ?? Urgency.Normal,
+            Source = request.Source ?? DefaultSource(actor.Role),
+            Longitude = lon,
+            Latitude = lat,
+            Address = request.Address,
+            GridCode = location.GridCode,
+            CommunityCode = location.CommunityCode,
+            StreetCode = location.StreetCode,
+            ComponentId = request.ComponentId,
+            ReporterName = request.ReporterName,
+            ReporterPhone = request.ReporterPhone,
+        }, actor, now, sla);
+        db.Cases.Add(@case);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+
+        var dto = await commands.ToDtoAsync(@case, actor, ct);
+        return Results.Created($"/api/v1/cases/{@case.Id}", dto);
+    }
+
+    private static async Task<(double Lon, double Lat, GridLocation Location)> PlaceAsync(CreateCaseRequest request, CivicGridDbContext db, GridLocator grids, CancellationToken ct)
+    {
+        if (request.Longitude is { } lon && request.Latitude is { } lat)
+        {
+            if (!double.IsFinite(lon) || lon is < -180 or > 180)
+            {
+                throw new DomainValidationException("longitude", "Longitude must be between -180 and 180.");
+            }
+
+            if (!double.IsFinite(lat) || lat is < -90 or > 90)
+            {
+                throw new DomainValidationException("latitude", "Latitude must be between -90 and 90.");
+            }
+
+            var location = await grids.LocateAsync(lon, lat, ct)
+                ?? throw new DomainValidationException("longitude", "The position lies outside every unit grid of the district.");
+            if (request.GridCode is { } given && !string.Equals(given, location.GridCode, StringComparison.Ordinal))
+            {
+                throw new DomainValidationException("gridCode", $"The position lies in grid {location.GridCode}, not {given}.");
+            }
+
+            return (lon, lat, location);
+        }
+
+        if (request.Longitude is not null || request.Latitude is not null)
+        {
+            throw new DomainValidationException(request.Longitude is null ? "longitude" : "latitude", "Give both longitude and latitude.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.GridCode))
+        {
+            throw new DomainValidationException("longitude", "Give a position (longitude, latitude) or a gridCode.");
+        }
+
+        var grid = await db.UnitGrids.AsNoTracking()
+            .Where(g => g.Code == request.GridCode)
+            .Select(g => new { g.Code, g.CommunityCode, g.StreetCode, g.CentroidLongitude, g.CentroidLatitude })
+            .FirstOrDefaultAsync(ct)
+            ?? throw new DomainValidationException("gridCode", $"Unit grid '{request.GridCode}' does not exist.");
+        return (grid.CentroidLongitude, grid.CentroidLatitude, new GridLocation(grid.Code, grid.CommunityCode, grid.StreetCode));
+    }
+
+    private static CaseSource DefaultSource(Role role) => role switch
+    {
+        Role.Inspector => CaseSource.Inspector,
+        Role.Operator => CaseSource.Hotline,
+        Role.Device => CaseSource.Sensor,
+        Role.Supervisor => CaseSource.Referral,
+        _ => CaseSource.Public,
+    };
+}

@@ -1,0 +1,43 @@
+using CivicGrid.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
+
+namespace CivicGrid.Server.Features.Platform;
+
+/// <summary>Health, readiness, metrics, OpenAPI and the start-up tasks.</summary>
+public static class PlatformFeature
+{
+    /// <summary>The meter of CivicGrid's own counters.</summary>
+    public const string MeterName = "CivicGrid";
+
+    public static IHostApplicationBuilder AddPlatform(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddScoped<BaseSeeder>();
+        builder.Services.AddHostedService<StartupTasks>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<Readiness>("startup", tags: ["ready"])
+            .AddDbContextCheck<CivicGridDbContext>("database", tags: ["ready"]);
+        builder.Services.AddOpenApi();
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter(MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentationIfAvailable()
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapPlatform(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("CivicGrid API")).AllowAnonymous();
+        return app;
+    }
+
+    private static MeterProviderBuilder AddRuntimeInstrumentationIfAvailable(this MeterProviderBuilder builder) =>
+        builder.AddMeter("System.Runtime");
+}

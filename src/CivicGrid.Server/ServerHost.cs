@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CivicGrid.Infrastructure.Persistence;
+using CivicGrid.Server.Common;
+using CivicGrid.Server.Features.Auth;
+using CivicGrid.Server.Features.Calendar;
+using CivicGrid.Server.Features.Cases;
+using CivicGrid.Server.Features.CityModel;
+using CivicGrid.Server.Features.Demo;
+using CivicGrid.Server.Features.Platform;
+using CivicGrid.Server.Features.Users;
+using Microsoft.Extensions.Options;
+using NetTopologySuite.IO.Converters;
+
+namespace CivicGrid.Server;
+
+/// <summary>Composition of the web host: a table of contents of the features.</summary>
+public static class ServerHost
+{
+    /// <summary>Builds the application (used by <c>serve</c> and by the tests' WebApplicationFactory).</summary>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        builder.AddCommon();
+        builder.AddDatabase();
+        builder.AddAuth();
+        builder.AddCityModel();
+        builder.AddCalendar();
+        builder.AddCases();
+        builder.AddUsers();
+        builder.AddDemo();
+        builder.AddPlatform();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
+
+        app.MapPlatform();
+        app.MapAuth();
+        app.MapCityModel();
+        app.MapCalendar();
+        app.MapCases();
+        app.MapUsers();
+        return app;
+    }
+
+    private static void AddCommon(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ServerOptions>().Bind(builder.Configuration)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DataDir), "DataDir must not be empty.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+    }
+
+    /// <summary>The JSON conventions of the API: camelCase, enums as camelCase strings, GeoJSON geometries.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new GeoJsonConverterFactory());
+        options.NumberHandling = JsonNumberHandling.Strict;
+    }
+
+    private static void AddDatabase(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PersistenceOptions>().BindConfiguration(PersistenceOptions.SectionName)
+            .Validate(o => o.Provider == DatabaseProvider.Sqlite || !string.IsNullOrWhiteSpace(o.ConnectionString), "Database:ConnectionString is required for PostgreSQL.")
+            .ValidateOnStart();
+        builder.Services.AddCivicGridDatabase(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PersistenceOptions>>().Value;
+            var connectionString = options.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(options.ConnectionString)
+                ? PersistenceServiceCollectionExtensions.SqliteFileConnectionString(sp.GetRequiredService<IOptions<ServerOptions>>().Value.EnsureDataDir())
+                : options.ConnectionString ?? string.Empty;
+            return (options.Provider, connectionString);
+        });
+    }
+}

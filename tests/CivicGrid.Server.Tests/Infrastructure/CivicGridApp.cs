@@ -1,0 +1,189 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CivicGrid.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace CivicGrid.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server on a real database (a fresh SQLite file, or a fresh PostgreSQL database), with a
+/// fake clock, seeded with a small test district. One instance is shared by a test collection;
+/// tests create their own cases and never depend on each other.
+/// </summary>
+public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string Password = "test-password-123";
+
+    /// <summary>2026-03-02 (a Monday) 09:30 in Beijing.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 3, 2, 1, 30, 0, TimeSpan.Zero);
+
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "civicgrid-test-" + Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, (string Token, DateTimeOffset IssuedAt)> _tokens = new(StringComparer.Ordinal);
+    private string? _postgresDatabase;
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    public TestDistrict District { get; private set; } = null!;
+
+    public static JsonSerializerOptions Json { get; } = CreateJson();
+
+    protected abstract DatabaseProvider Provider { get; }
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(_dataDir);
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            var baseConnection = PostgresAvailability.ConnectionString;
+            if (string.IsNullOrWhiteSpace(baseConnection))
+            {
+                // The tests skip (or fail under CI) through SkipIfUnavailable; nothing to start.
+                return;
+            }
+
+            _postgresDatabase = "civicgrid_test_" + Guid.NewGuid().ToString("N");
+            await using var conn = new NpgsqlConnection(baseConnection);
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {_postgresDatabase}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        using var scope = Services.CreateScope();
+        District = await TestDistrict.SeedAsync(scope.ServiceProvider);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgresDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var conn = new NpgsqlConnection(PostgresAvailability.ConnectionString);
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresDatabase} WITH (FORCE)", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a finishing background task; the temp folder is cleaned by the OS.
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>True when the engine behind this app is reachable (always for SQLite).</summary>
+    public bool IsAvailable => Provider == DatabaseProvider.Sqlite || _postgresDatabase is not null;
+
+    /// <summary>Called by every test class: skips loudly (or fails under CI) when PostgreSQL is missing.</summary>
+    public void SkipIfUnavailable()
+    {
+        if (!IsAvailable)
+        {
+            PostgresAvailability.ConnectionStringOrSkip();
+        }
+    }
+
+    /// <summary>A client signed in (bearer) as a user of the test district.</summary>
+    public async Task<HttpClient> ClientForAsync(string userName)
+    {
+        var client = CreateClient();
+        // Tokens live an hour on the (fake) clock: tests that move the clock get fresh ones.
+        if (!_tokens.TryGetValue(userName, out var cached) || Clock.GetUtcNow() - cached.IssuedAt > TimeSpan.FromMinutes(30) || Clock.GetUtcNow() < cached.IssuedAt)
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { username = userName, password = Password });
+            response.EnsureSuccessStatusCode();
+            var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+            cached = (token, Clock.GetUtcNow());
+            _tokens[userName] = cached;
+        }
+
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cached.Token);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("DataDir", _dataDir);
+        builder.UseSetting("Database:Provider", Provider.ToString());
+        builder.UseSetting("Database:MigrateOnStart", "true");
+        builder.UseSetting("CIVICGRID_ADMIN_PASSWORD", Password);
+        builder.UseSetting("Auth:SigningKey", Convert.ToBase64String(new byte[48]));
+        if (_postgresDatabase is not null)
+        {
+            builder.UseSetting("Database:ConnectionString", new NpgsqlConnectionStringBuilder(PostgresAvailability.ConnectionString) { Database = _postgresDatabase }.ToString());
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ServerHost.ConfigureJson(options);
+        return options;
+    }
+}
+
+/// <summary>The server on a fresh SQLite file.</summary>
+public sealed class SqliteApp : CivicGridApp
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+/// <summary>The server on a fresh PostgreSQL + PostGIS database.</summary>
+public sealed class PostgresApp : CivicGridApp
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}
+
+[CollectionDefinition(Name)]
+public sealed class SqliteCollection : ICollectionFixture<SqliteApp>
+{
+    public const string Name = "sqlite";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresApp>
+{
+    public const string Name = "postgres";
+}
+
+/// <summary>Where the throwaway PostgreSQL of scripts/test.sh is, if it runs.</summary>
+public static class PostgresAvailability
+{
+    public const string Variable = "CIVICGRID_TEST_POSTGRES";
+
+    public static string? ConnectionString => Environment.GetEnvironmentVariable(Variable);
+
+    /// <summary>The connection string; skips the test loudly without one, and fails under CI.</summary>
+    public static string ConnectionStringOrSkip()
+    {
+        if (!string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            return ConnectionString;
+        }
+
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+        {
+            throw new InvalidOperationException($"{Variable} is not set under CI: the PostgreSQL suite must run. Use ./scripts/test.sh.");
+        }
+
+        Assert.Skip($"PostgreSQL is not available ({Variable} not set): run ./scripts/test.sh to include the PostgreSQL suite.");
+        return string.Empty;
+    }
+}
