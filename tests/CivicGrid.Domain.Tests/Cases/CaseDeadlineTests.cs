@@ -191,7 +191,7 @@ public class CaseDeadlineTests
     [InlineData("2026-03-02 11:00", "2026-03-02 12:00", "2026-03-02 11:00", Light.Yellow)]
     [InlineData("2026-03-02 11:00", "2026-03-02 12:00", "2026-03-02 12:00", Light.Yellow)]
     [InlineData("2026-03-02 11:00", "2026-03-02 12:00", "2026-03-02 12:00:00.0000001", Light.Red)]
-    public void LightOf_Boundaries(string? warnAt, string? dueAt, string now, Light expected) =>
+    public void LightOf_YellowFromWarningThroughDue_RedOnlyAfterDue(string? warnAt, string? dueAt, string now, Light expected) =>
         Assert.Equal(expected, Case.LightOf(
             warnAt is null ? null : Cst.At(warnAt),
             dueAt is null ? null : Cst.At(dueAt),
