@@ -319,10 +319,12 @@ public sealed class Case
                 ClosedAt = null;
                 CheckPassed = null;
                 Verified = null;
+
+                // Filed and Reported cases belong to no department; a case voided while dispatched still names one.
+                DepartmentId = null;
                 if (Status == CaseStatus.Closed)
                 {
                     Status = CaseStatus.Filed;
-                    DepartmentId = null;
                     StartStage(CaseStage.Dispatch, now, sla);
                 }
                 else
@@ -347,6 +349,10 @@ public sealed class Case
             CurrentWarnAt = null;
             CurrentDueAt = null;
             IsOverdue = false;
+
+            // A request still waiting (a case voided while a suspension was asked for) dies with the case;
+            // left behind, it would survive a reopen and block the department's steps on the next round.
+            ClearRequest();
         }
 
         UpdatedAt = now;
