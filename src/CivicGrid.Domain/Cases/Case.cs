@@ -42,6 +42,9 @@ public sealed record CaseReport
 /// </summary>
 public sealed class Case
 {
+    /// <summary>History details keep Chinese text readable (the console encodes on output).</summary>
+    private static readonly JsonSerializerOptions DetailsJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly List<CaseHistoryEntry> _history = [];
     private readonly List<StageClock> _stages = [];
     private readonly List<CaseEvent> _events = [];
@@ -208,6 +211,8 @@ public sealed class Case
         switch (t.Action)
         {
             case CaseAction.RequestVerification:
+                // The filing clock waits while an inspector verifies on site (the verify stage has its own limit).
+                OpenStage(CaseStage.File)?.Pause(now);
                 StartStage(CaseStage.Verify, now, sla);
                 break;
             case CaseAction.Verify:
@@ -215,6 +220,7 @@ public sealed class Case
                 FinishStage(CaseStage.Verify, now);
                 if (OpenStage(CaseStage.File) is { } filing)
                 {
+                    filing.Resume(now, sla.Calendar);
                     SyncCurrent(filing);
                 }
 
@@ -232,12 +238,12 @@ public sealed class Case
                 break;
             case CaseAction.Reject:
             case CaseAction.Void:
-                FinishAllStages(now);
+                FinishAllStages(now, sla);
                 break;
             case CaseAction.Merge:
                 Require(t.DuplicateOfId != Id, "duplicateOfId", "A case cannot be a duplicate of itself.");
                 DuplicateOfId = t.DuplicateOfId;
-                FinishAllStages(now);
+                FinishAllStages(now, sla);
                 break;
             case CaseAction.Dispatch:
                 DepartmentId = t.DepartmentId;
@@ -267,7 +273,7 @@ public sealed class Case
             case CaseAction.Rework:
                 ReworkCount++;
                 CheckPassed = null;
-                FinishAllStages(now);
+                FinishAllStages(now, sla);
                 StartStage(CaseStage.Handle, now, sla);
                 break;
             case CaseAction.RequestPostponement:
@@ -466,7 +472,7 @@ public sealed class Case
             details["attachmentIds"] = t.AttachmentIds;
         }
 
-        return details.Count == 0 ? null : JsonSerializer.Serialize(details);
+        return details.Count == 0 ? null : JsonSerializer.Serialize(details, DetailsJson);
     }
 
     private void Record(string action, CaseStatus? from, Actor actor, DateTimeOffset now, string? note, string? details)
@@ -513,10 +519,15 @@ public sealed class Case
         }
     }
 
-    private void FinishAllStages(DateTimeOffset now)
+    private void FinishAllStages(DateTimeOffset now, ISlaPolicy sla)
     {
         foreach (var stage in _stages.Where(s => s.FinishedAt is null))
         {
+            if (stage.IsPaused)
+            {
+                stage.Resume(now, sla.Calendar);
+            }
+
             stage.Finish(now);
         }
 
