@@ -91,7 +91,7 @@ public static class DistrictPartitioner
         // 3. One arrangement of street borders, community borders and lattice lines, noded together, so that every
         //    face lies in one street, one community and one cell, and neighbours share identical edges.
         var lattice = CreateLattice(envelope, options.CellSizeMetres, longitudeScale);
-        linework.AddRange(LatticeLines(lattice));
+        linework.AddRange(LatticeLines(lattice, area));
         var faces = LabelFaces(Polygonize(Overlay.Node(linework)), streetParts, communitySites, lattice, longitudeScale);
         MakeCommunitiesContiguous(faces);
 
@@ -211,23 +211,81 @@ public static class DistrictPartitioner
             cellSizeMetres);
     }
 
-    private static IEnumerable<Geometry> LatticeLines(GridLattice lattice)
+    /// <summary>
+    /// The lattice lines, each cut to the stretch where the district lies within one cell of it (plus one cell), so
+    /// that the arrangement does not fill the district's bounding box with faces that are thrown away.
+    /// </summary>
+    private static IEnumerable<Geometry> LatticeLines(GridLattice lattice, Geometry area)
     {
-        var west = LatticeX(lattice, 0);
-        var east = LatticeX(lattice, lattice.Columns);
-        var north = LatticeY(lattice, 0);
-        var south = LatticeY(lattice, lattice.Rows);
+        var segments = new List<(Coordinate A, Coordinate B)>();
+        foreach (var ring in Overlay.Polygons(area).SelectMany(p => new[] { p.Shell }.Concat(p.Holes)))
+        {
+            var coordinates = ring.Coordinates;
+            for (var i = 1; i < coordinates.Length; i++)
+            {
+                segments.Add((coordinates[i - 1], coordinates[i]));
+            }
+        }
+
         for (var row = 0; row <= lattice.Rows; row++)
         {
             var y = LatticeY(lattice, row);
-            yield return Overlay.Factory.CreateLineString([new Coordinate(west, y), new Coordinate(east, y)]);
+            if (Extent(segments, y - lattice.CellHeightDegrees, y + lattice.CellHeightDegrees, horizontal: true) is (var from, var to))
+            {
+                var west = LatticeX(lattice, Math.Max(0, (int)Math.Floor((from - lattice.OriginLongitude) / lattice.CellWidthDegrees) - 1));
+                var east = LatticeX(lattice, Math.Min(lattice.Columns, (int)Math.Ceiling((to - lattice.OriginLongitude) / lattice.CellWidthDegrees) + 1));
+                yield return Overlay.Factory.CreateLineString([new Coordinate(west, y), new Coordinate(east, y)]);
+            }
         }
 
         for (var column = 0; column <= lattice.Columns; column++)
         {
             var x = LatticeX(lattice, column);
-            yield return Overlay.Factory.CreateLineString([new Coordinate(x, north), new Coordinate(x, south)]);
+            if (Extent(segments, x - lattice.CellWidthDegrees, x + lattice.CellWidthDegrees, horizontal: false) is (var from, var to))
+            {
+                var north = LatticeY(lattice, Math.Max(0, (int)Math.Floor((lattice.OriginLatitude - to) / lattice.CellHeightDegrees) - 1));
+                var south = LatticeY(lattice, Math.Min(lattice.Rows, (int)Math.Ceiling((lattice.OriginLatitude - from) / lattice.CellHeightDegrees) + 1));
+                yield return Overlay.Factory.CreateLineString([new Coordinate(x, north), new Coordinate(x, south)]);
+            }
         }
+    }
+
+    /// <summary>
+    /// The range of x (for a horizontal band of y in [<paramref name="low"/>, <paramref name="high"/>]) or of y (for a
+    /// vertical band of x) that the outline's segments cover inside the band; null when no segment enters it.
+    /// </summary>
+    private static (double From, double To)? Extent(List<(Coordinate A, Coordinate B)> segments, double low, double high, bool horizontal)
+    {
+        double Across(Coordinate c) => horizontal ? c.Y : c.X;
+        double Along(Coordinate c) => horizontal ? c.X : c.Y;
+
+        var from = double.MaxValue;
+        var to = double.MinValue;
+        foreach (var (a, b) in segments)
+        {
+            var (a0, a1) = (Across(a), Across(b));
+            if (Math.Max(a0, a1) < low || Math.Min(a0, a1) > high)
+            {
+                continue;
+            }
+
+            // The part of the segment inside the band, as fractions t of the way from a to b.
+            var (t0, t1) = (0.0, 1.0);
+            if (a0 != a1)
+            {
+                var (tLow, tHigh) = ((low - a0) / (a1 - a0), (high - a0) / (a1 - a0));
+                (t0, t1) = (Math.Max(0, Math.Min(tLow, tHigh)), Math.Min(1, Math.Max(tLow, tHigh)));
+            }
+
+            foreach (var t in new[] { t0, t1 })
+            {
+                var along = Along(a) + (t * (Along(b) - Along(a)));
+                from = Math.Min(from, along);
+                to = Math.Max(to, along);
+            }
+        }
+
+        return from <= to ? (from, to) : null;
     }
 
     private static double LatticeX(GridLattice lattice, int column) =>
@@ -238,7 +296,7 @@ public static class DistrictPartitioner
 
     private static List<Polygon> Polygonize(Geometry nodedLines)
     {
-        var polygonizer = new Polygonizer();
+        var polygonizer = new Polygonizer { IsCheckingRingsValid = false };
         polygonizer.Add(nodedLines);
         return [.. polygonizer.GetPolygons().Cast<Polygon>()];
     }
