@@ -28,13 +28,13 @@ public static class ServerHost
 
         builder.AddCommon();
         builder.AddDatabase();
+        builder.AddPlatform();
         builder.AddAuth();
         builder.AddCityModel();
         builder.AddCalendar();
         builder.AddCases();
         builder.AddUsers();
         builder.AddDemo();
-        builder.AddPlatform();
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -18,4 +18,7 @@ public sealed class PersistenceOptions
 
     /// <summary>The connection string; for SQLite, empty means <c>civicgrid.db</c> in the data folder.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>Apply migrations at start; null means yes on SQLite (embedded) and no on PostgreSQL (run <c>civicgrid migrate</c>).</summary>
+    public bool? MigrateOnStart { get; set; }
 }

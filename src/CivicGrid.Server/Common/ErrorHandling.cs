@@ -2,7 +2,7 @@ using CivicGrid.Domain.Cases;
 using CivicGrid.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
+using CivicGrid.Infrastructure.Persistence;
 
 namespace CivicGrid.Server.Common;
 
@@ -28,7 +28,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             InvalidCaseTransitionException t => Transition(t),
             CaseActionForbiddenException f => new ProblemDetails { Status = 403, Title = "Forbidden", Detail = f.Message },
             PreconditionFailedException p => new ProblemDetails { Status = 412, Title = "Precondition failed", Detail = p.Message },
-            DbUpdateConcurrencyException => new ProblemDetails { Status = 409, Title = "Conflict", Detail = "The resource was changed by someone else; reload it and try again." },
+            _ when DbErrors.IsConflict(exception) => new ProblemDetails { Status = 409, Title = "Conflict", Detail = "The resource was changed by someone else; reload it and try again." },
             ConflictException c => new ProblemDetails { Status = 409, Title = "Conflict", Detail = c.Message },
             _ => new ProblemDetails { Status = 500, Title = "Internal error", Detail = "An unexpected error occurred; it has been logged." },
         };

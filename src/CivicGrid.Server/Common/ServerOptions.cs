@@ -9,9 +9,6 @@ public sealed class ServerOptions
     /// <summary>Seed Beijing Dongcheng and keep a live generator running. Key <c>Demo</c>.</summary>
     public bool Demo { get; set; }
 
-    /// <summary>Apply migrations at start; the default for SQLite. Key <c>Database:MigrateOnStart</c>.</summary>
-    public bool? MigrateOnStart { get; set; }
-
     /// <summary>The data folder as an absolute path, created if missing.</summary>
     public string EnsureDataDir()
     {

@@ -1,4 +1,5 @@
 using CivicGrid.Infrastructure.Persistence;
+using CivicGrid.Server.Features.Platform;
 using Microsoft.EntityFrameworkCore;
 
 namespace CivicGrid.Server.Features.Cases;
@@ -8,7 +9,7 @@ namespace CivicGrid.Server.Features.Cases;
 /// "overdue" history step and an event in the outbox, once. Safe on several nodes: the update is
 /// idempotent and guarded by the case's concurrency token.
 /// </summary>
-public sealed partial class DeadlineJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DeadlineJob> logger) : BackgroundService
+public sealed partial class DeadlineJob(IServiceScopeFactory scopes, Readiness readiness, TimeProvider clock, ILogger<DeadlineJob> logger) : BackgroundService
 {
     /// <summary>How often the job looks.</summary>
     public static TimeSpan Interval { get; } = TimeSpan.FromMinutes(1);
@@ -41,7 +42,7 @@ public sealed partial class DeadlineJob(IServiceScopeFactory scopes, TimeProvide
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateConcurrencyException)
+            catch (DbUpdateException e) when (DbErrors.IsConflict(e))
             {
                 // Another node or a user changed one of them; the next pass sees the fresh state.
                 db.ChangeTracker.Clear();
@@ -57,6 +58,11 @@ public sealed partial class DeadlineJob(IServiceScopeFactory scopes, TimeProvide
         using var timer = new PeriodicTimer(Interval, clock);
         do
         {
+            if (!readiness.IsReady)
+            {
+                continue;
+            }
+
             try
             {
                 using var scope = scopes.CreateScope();

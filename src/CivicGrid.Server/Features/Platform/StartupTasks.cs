@@ -23,7 +23,7 @@ public sealed partial class StartupTasks(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var migrate = server.Value.MigrateOnStart ?? persistence.Value.Provider == DatabaseProvider.Sqlite;
+        var migrate = persistence.Value.MigrateOnStart ?? persistence.Value.Provider == DatabaseProvider.Sqlite;
         using (var scope = scopes.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CivicGridDbContext>();
