@@ -226,7 +226,12 @@ public static class CivicGridCli
     {
         try
         {
-            var overrides = new Dictionary<string, string?>(StringComparer.Ordinal) { ["Demo"] = demo ? "true" : "false" };
+            var overrides = new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                ["Demo"] = demo ? "true" : "false",
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:CivicGrid"] = "Information",
+            };
             if (dataDir is not null)
             {
                 overrides["DataDir"] = dataDir;

@@ -20,7 +20,8 @@ public static class ServerHost
     /// <summary>Builds the application (used by <c>serve</c> and by the tests' WebApplicationFactory).</summary>
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // Settings files sit beside the executable, wherever it is started from; the data folder is relative to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);

@@ -20,16 +20,23 @@ public static class CaseEndpoints
     {
         var group = app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization(AuthFeature.StaffPolicy);
         group.MapPost("/", CreateCase.HandleAsync).WithName("CreateCase")
-            .WithSummary("Report a problem (上报). The position resolves to grid, community and street.");
+            .WithSummary("Report a problem (上报). The position resolves to grid, community and street.")
+            .Produces<CaseDto>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", ListCases.HandleAsync).WithName("ListCases")
-            .WithSummary("List cases with filters and paging.");
+            .WithSummary("List cases with filters and paging.")
+            .Produces<CasePageDto>().ProducesValidationProblem();
         group.MapGet("/{id}", GetCase.HandleAsync).WithName("GetCase")
-            .WithSummary("A case by id or number, with history, stages, attachments and allowedActions.");
+            .WithSummary("A case by id or number, with history, stages, attachments and allowedActions.")
+            .Produces<CaseDto>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/transitions", TransitionCase.HandleAsync).WithName("TransitionCase")
-            .WithSummary("Perform a workflow action; 409 with allowedActions when not allowed now.");
+            .WithSummary("Perform a workflow action; 409 with allowedActions when not allowed now.")
+            .Produces<CaseDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapPost("/{id}/attachments", CaseAttachments.UploadAsync).WithName("UploadAttachment")
             .DisableAntiforgery()
-            .WithSummary("Attach a photo or document (JPEG, PNG, WebP, GIF, PDF; type checked by content).");
+            .WithSummary("Attach a photo or document (JPEG, PNG, WebP, GIF, PDF; type checked by content).")
+            .Produces<AttachmentDto>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapGet("/{id}/attachments/{attachmentId:guid}", CaseAttachments.DownloadAsync).WithName("DownloadAttachment")
             .WithSummary("Download an attachment.");
         return app;
