@@ -87,6 +87,7 @@ public static class CityModelEndpoints
             var c = await db.Components.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("Component", id);
             return Results.Ok(ComponentFeature(c));
         }).WithSummary("One component as a GeoJSON feature.");
+        app.MapGroup("/api/v1").RequireAuthorization(AuthFeature.AdminPolicy).MapComponentInventory();
         return app;
     }
 
@@ -290,7 +291,7 @@ public static class CityModelEndpoints
         { "name", c.Name },
         { "gridCode", c.GridCode },
         { "ownerDepartmentId", c.OwnerDepartmentId },
-        { "state", c.State.ToString() },
+        { "state", System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(c.State.ToString()) },
     });
 
     private static FeatureCollection Collection<T>(IEnumerable<T> rows, Func<T, Geometry> geometry, Func<T, Dictionary<string, object>> attributes)

@@ -63,6 +63,55 @@ public abstract class CityModelTests(CivicGridApp app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task AddComponent_AllotsTheNextSerial_AndRecordsStateChanges()
+    {
+        var admin = await AsAsync("admin");
+        var (lon, lat) = TestDistrict.Inside(1, 1);
+
+        var created = await admin.PostAsJsonAsync("/api/v1/components", new { categoryCode = "01001", name = "供水井盖", longitude = lon, latitude = lat, ownerDepartmentId = App.District.SanitationId }, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var id = body.GetProperty("id").GetString()!;
+        Assert.Matches(@"^11010101001\d{6}$", id);
+        Assert.NotEqual("11010101001000001", id);
+        Assert.Equal(App.District.GridCodes[4], body.GetProperty("gridCode").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync($"/api/v1/components/{id}/state", new { state = "missing" }, Ct)).StatusCode);
+        var feature = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/components/{id}", Ct);
+        Assert.Equal("missing", feature.GetProperty("properties").GetProperty("state").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"categoryCode\":\"06010\",\"name\":\"x\",\"longitude\":116.4005,\"latitude\":39.9025}", "categoryCode")]
+    [InlineData("{\"categoryCode\":\"01001\",\"name\":\"x\",\"longitude\":120,\"latitude\":30}", "longitude")]
+    [InlineData("{\"categoryCode\":\"01001\",\"name\":\"x\",\"longitude\":116.4005,\"latitude\":39.9025}", "ownerDepartmentId")]
+    [InlineData("{\"id\":\"12345\",\"categoryCode\":\"01001\",\"name\":\"x\",\"longitude\":116.4005,\"latitude\":39.9025,\"ownerDepartmentId\":\"00000000-0000-0000-0000-000000000000\"}", "ownerDepartmentId")]
+    public async Task AddComponent_BadField_Returns400NamingIt(string body, string field)
+    {
+        var admin = await AsAsync("admin");
+        var problem = await ProblemAsync(await admin.PostAsync("/api/v1/components", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct), HttpStatusCode.BadRequest);
+        Assert.Contains(field, ErrorFields(problem));
+    }
+
+    [Fact]
+    public async Task ResponsibilityGrid_BindsGridsToAnInspector()
+    {
+        var admin = await AsAsync("admin");
+        var users = await admin.GetFromJsonAsync<JsonElement[]>("/api/v1/users", Ct) ?? [];
+        var inspector = users.Single(u => u.GetProperty("userName").GetString() == "inspector").GetProperty("id").GetString();
+        var code = "RG-" + Guid.NewGuid().ToString("N")[..8];
+
+        var created = await admin.PostAsJsonAsync("/api/v1/responsibility-grids", new { code, name = "东片责任网格", inspectorId = inspector, gridCodes = App.District.GridCodes.Take(3) }, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var all = await admin.GetFromJsonAsync<JsonElement[]>("/api/v1/responsibility-grids", Ct) ?? [];
+        var rg = all.Single(r => r.GetProperty("code").GetString() == code);
+        Assert.Equal(3, rg.GetProperty("gridCodes").GetArrayLength());
+        var bad = await ProblemAsync(await admin.PostAsJsonAsync("/api/v1/responsibility-grids", new { code = code + "x", name = "x", gridCodes = new[] { "110101001001999" } }, Ct), HttpStatusCode.BadRequest);
+        Assert.Contains("gridCodes", ErrorFields(bad));
+    }
+
+    [Fact]
     public async Task ResponsibilityRules_PreferTheExactCategory()
     {
         var client = await AsAsync("dispatcher");
