@@ -57,7 +57,8 @@ public sealed class IdempotencyRecord
 /// <summary>A message that leaves the process because of a change, written in the same transaction.</summary>
 public sealed class OutboxMessage
 {
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    /// <summary>Position in the outbox, increasing in insertion order; relays keep it as their cursor.</summary>
+    public long Id { get; init; }
 
     public required string Type { get; init; }
 

@@ -698,9 +698,9 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.OutboxMessage", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -718,6 +718,8 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("ProcessedAt");
 

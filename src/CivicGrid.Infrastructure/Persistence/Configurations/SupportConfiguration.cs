@@ -72,6 +72,8 @@ internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxMessa
     {
         b.ToTable("outbox");
         b.HasKey(m => m.Id);
+        b.Property(m => m.Id).ValueGeneratedOnAdd();
+        b.HasIndex(m => m.CreatedAt);
         b.Property(m => m.Type).HasMaxLength(100);
         b.HasIndex(m => m.ProcessedAt);
     }

@@ -16,6 +16,8 @@ public static class PlatformFeature
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddScoped<BaseSeeder>();
         builder.Services.AddHostedService<StartupTasks>();
+        builder.Services.AddSingleton<LiveEvents>();
+        builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHealthChecks()
             .AddCheck<Readiness>("startup", tags: ["ready"])
             .AddDbContextCheck<CivicGridDbContext>("database", tags: ["ready"]);
@@ -34,8 +36,24 @@ public static class PlatformFeature
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapGet("/api/v1/events", (LiveEvents live, CancellationToken ct) =>
+                TypedResults.ServerSentEvents(Stream(live, ct)))
+            .RequireAuthorization(Auth.AuthFeature.StaffPolicy).WithTags("Events")
+            .WithSummary("Live feed of changes (Server-Sent Events): case reported, transitioned, overdue…");
         app.MapScalarApiReference("/docs", o => o.WithTitle("CivicGrid API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
         return app;
+    }
+
+    private static async IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<string>> Stream(LiveEvents live, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        using var subscription = live.Subscribe();
+
+        // A first event tells the client the stream is open and subscribed.
+        yield return new System.Net.ServerSentEvents.SseItem<string>("{}", "ready");
+        await foreach (var e in subscription.Reader.ReadAllAsync(ct))
+        {
+            yield return new System.Net.ServerSentEvents.SseItem<string>(e.Payload, e.Type) { EventId = e.Position.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
     }
 
     private static MeterProviderBuilder AddRuntimeInstrumentationIfAvailable(this MeterProviderBuilder builder) =>

@@ -1,11 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using NetTopologySuite.Geometries;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace CivicGrid.Migrations.Postgres.Migrations
+namespace CivicGrid.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -13,16 +11,13 @@ namespace CivicGrid.Migrations.Postgres.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterDatabase()
-                .Annotation("Npgsql:PostgresExtension:postgis", ",,");
-
             migrationBuilder.CreateTable(
                 name: "calendar_days",
                 columns: table => new
                 {
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false)
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -33,8 +28,8 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "case_number_sequences",
                 columns: table => new
                 {
-                    Year = table.Column<int>(type: "integer", nullable: false),
-                    Next = table.Column<long>(type: "bigint", nullable: false)
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Next = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -45,41 +40,41 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "cases",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Number = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
-                    CategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
-                    Urgency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Source = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Longitude = table.Column<double>(type: "double precision", nullable: false),
-                    Latitude = table.Column<double>(type: "double precision", nullable: false),
-                    Address = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    GridCode = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
-                    CommunityCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
-                    ComponentId = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: true),
-                    ReporterName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    ReporterPhone = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    ReportedById = table.Column<Guid>(type: "uuid", nullable: false),
-                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Verified = table.Column<bool>(type: "boolean", nullable: true),
-                    CheckPassed = table.Column<bool>(type: "boolean", nullable: true),
-                    PendingRequest = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    RequestedExtension = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    DuplicateOfId = table.Column<Guid>(type: "uuid", nullable: true),
-                    ReworkCount = table.Column<int>(type: "integer", nullable: false),
-                    ReturnCount = table.Column<int>(type: "integer", nullable: false),
-                    UrgeCount = table.Column<int>(type: "integer", nullable: false),
-                    PostponementCount = table.Column<int>(type: "integer", nullable: false),
-                    CurrentStage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    CurrentWarnAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    CurrentDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    IsOverdue = table.Column<bool>(type: "boolean", nullable: false),
-                    ReportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    Version = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
+                    Urgency = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Longitude = table.Column<double>(type: "REAL", nullable: false),
+                    Latitude = table.Column<double>(type: "REAL", nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    GridCode = table.Column<string>(type: "TEXT", maxLength: 15, nullable: false),
+                    CommunityCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: false),
+                    ComponentId = table.Column<string>(type: "TEXT", maxLength: 17, nullable: true),
+                    ReporterName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ReporterPhone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    ReportedById = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DepartmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Verified = table.Column<bool>(type: "INTEGER", nullable: true),
+                    CheckPassed = table.Column<bool>(type: "INTEGER", nullable: true),
+                    PendingRequest = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    RequestedExtension = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    DuplicateOfId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ReworkCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReturnCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    UrgeCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    PostponementCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    CurrentStage = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    CurrentWarnAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CurrentDueAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    IsOverdue = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReportedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -90,15 +85,15 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "categories",
                 columns: table => new
                 {
-                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Code = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
-                    MajorNameZh = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
-                    MajorNameEn = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    NameZh = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
-                    NameEn = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
-                    Standard = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    IsLocalExtension = table.Column<bool>(type: "boolean", nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false)
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
+                    MajorNameZh = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    MajorNameEn = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    NameZh = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Standard = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    IsLocalExtension = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -109,12 +104,12 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "departments",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    NameZh = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    NameEn = table.Column<string>(type: "character varying(150)", maxLength: 150, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    NameZh = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", maxLength: 150, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -125,12 +120,12 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "idempotency_records",
                 columns: table => new
                 {
-                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    RequestHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    StatusCode = table.Column<int>(type: "integer", nullable: false),
-                    Location = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
-                    ResponseBody = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RequestHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    StatusCode = table.Column<int>(type: "INTEGER", nullable: false),
+                    Location = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    ResponseBody = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -141,11 +136,12 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "outbox",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Payload = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ProcessedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProcessedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -156,10 +152,10 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "responsibility_grids",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    InspectorId = table.Column<Guid>(type: "uuid", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    InspectorId = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -170,10 +166,10 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "streets",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
-                    NameZh = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
-                    NameEn = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Boundary = table.Column<Geometry>(type: "geometry", nullable: false)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 9, nullable: false),
+                    NameZh = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Boundary = table.Column<byte[]>(type: "BLOB", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -184,12 +180,12 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "time_limits",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    CategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
-                    Urgency = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Stage = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Value = table.Column<decimal>(type: "numeric(10,2)", precision: 10, scale: 2, nullable: false),
-                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
+                    Urgency = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Value = table.Column<decimal>(type: "TEXT", precision: 10, scale: 2, nullable: false),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -200,14 +196,14 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "users",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    UserName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    DisplayName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
-                    PasswordHash = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DepartmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    PasswordHash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -218,16 +214,16 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "case_attachments",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    CaseId = table.Column<Guid>(type: "uuid", nullable: false),
-                    HistorySequence = table.Column<int>(type: "integer", nullable: true),
-                    FileName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    ContentType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Size = table.Column<long>(type: "bigint", nullable: false),
-                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    StorageKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    UploadedById = table.Column<Guid>(type: "uuid", nullable: false),
-                    UploadedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CaseId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    HistorySequence = table.Column<int>(type: "INTEGER", nullable: true),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    StorageKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    UploadedById = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UploadedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -244,20 +240,20 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "case_history",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    CaseId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Sequence = table.Column<int>(type: "integer", nullable: false),
-                    Action = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    FromStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    ToStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    ActorId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ActorName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    ActorRole = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    ActorDepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    Details = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<int>(type: "INTEGER", nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    FromStatus = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ToStatus = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ActorId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ActorRole = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ActorDepartmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Details = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -274,20 +270,20 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "case_stages",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Stage = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Limit = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    WarningAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ExtendedBy = table.Column<decimal>(type: "numeric(10,2)", precision: 10, scale: 2, nullable: false),
-                    ExtensionCount = table.Column<int>(type: "integer", nullable: false),
-                    PausedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    TotalPaused = table.Column<TimeSpan>(type: "interval", nullable: false),
-                    PausedAmount = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: false),
-                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    CaseId = table.Column<Guid>(type: "uuid", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Stage = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Limit = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    WarningAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExtendedBy = table.Column<decimal>(type: "TEXT", precision: 10, scale: 2, nullable: false),
+                    ExtensionCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    PausedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    TotalPaused = table.Column<TimeSpan>(type: "TEXT", nullable: false),
+                    PausedAmount = table.Column<decimal>(type: "TEXT", precision: 12, scale: 4, nullable: false),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CaseId = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -304,10 +300,10 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "responsibility_rules",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    CategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
-                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: true),
-                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
+                    StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: true),
+                    DepartmentId = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -324,11 +320,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "communities",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
-                    NameZh = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
-                    NameEn = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Boundary = table.Column<Geometry>(type: "geometry", nullable: false)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: false),
+                    NameZh = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Boundary = table.Column<byte[]>(type: "BLOB", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -345,13 +341,13 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "unit_grids",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
-                    CommunityCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
-                    Boundary = table.Column<Geometry>(type: "geometry", nullable: false),
-                    AreaSquareMetres = table.Column<double>(type: "double precision", nullable: false),
-                    CentroidLongitude = table.Column<double>(type: "double precision", nullable: false),
-                    CentroidLatitude = table.Column<double>(type: "double precision", nullable: false)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 15, nullable: false),
+                    CommunityCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: false),
+                    Boundary = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    AreaSquareMetres = table.Column<double>(type: "REAL", nullable: false),
+                    CentroidLongitude = table.Column<double>(type: "REAL", nullable: false),
+                    CentroidLatitude = table.Column<double>(type: "REAL", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -368,16 +364,16 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "components",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: false),
-                    CategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
-                    Name = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
-                    Longitude = table.Column<double>(type: "double precision", nullable: false),
-                    Latitude = table.Column<double>(type: "double precision", nullable: false),
-                    GridCode = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
-                    OwnerDepartmentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    State = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    SurveyedOn = table.Column<DateOnly>(type: "date", nullable: false),
-                    ChangedOn = table.Column<DateOnly>(type: "date", nullable: true)
+                    Id = table.Column<string>(type: "TEXT", maxLength: 17, nullable: false),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    Longitude = table.Column<double>(type: "REAL", nullable: false),
+                    Latitude = table.Column<double>(type: "REAL", nullable: false),
+                    GridCode = table.Column<string>(type: "TEXT", maxLength: 15, nullable: false),
+                    OwnerDepartmentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SurveyedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    ChangedOn = table.Column<DateOnly>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -400,14 +396,14 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "responsibility_grid_members",
                 columns: table => new
                 {
-                    ResponsibilityGridId = table.Column<Guid>(type: "uuid", nullable: false),
-                    GridCode = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false)
+                    ResponsibilityGridId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    GridCode = table.Column<string>(type: "TEXT", maxLength: 15, nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_responsibility_grid_members", x => new { x.ResponsibilityGridId, x.GridCode });
                     table.ForeignKey(
-                        name: "FK_responsibility_grid_members_responsibility_grids_Responsibi~",
+                        name: "FK_responsibility_grid_members_responsibility_grids_ResponsibilityGridId",
                         column: x => x.ResponsibilityGridId,
                         principalTable: "responsibility_grids",
                         principalColumn: "Id",
@@ -516,6 +512,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_idempotency_records_CreatedAt",
                 table: "idempotency_records",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_CreatedAt",
+                table: "outbox",
                 column: "CreatedAt");
 
             migrationBuilder.CreateIndex(

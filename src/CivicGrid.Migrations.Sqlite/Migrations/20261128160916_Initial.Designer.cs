@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CivicGrid.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(CivicGridDbContext))]
-    [Migration("20261128154431_Initial")]
+    [Migration("20261128160916_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -701,9 +701,9 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.OutboxMessage", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -721,6 +721,8 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("ProcessedAt");
 

@@ -1,0 +1,643 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using NetTopologySuite.Geometries;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace CivicGrid.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterDatabase()
+                .Annotation("Npgsql:PostgresExtension:postgis", ",,");
+
+            migrationBuilder.CreateTable(
+                name: "calendar_days",
+                columns: table => new
+                {
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_calendar_days", x => x.Date);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "case_number_sequences",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Next = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_number_sequences", x => x.Year);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "cases",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Number = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    CategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
+                    Urgency = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Source = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Longitude = table.Column<double>(type: "double precision", nullable: false),
+                    Latitude = table.Column<double>(type: "double precision", nullable: false),
+                    Address = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    GridCode = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
+                    CommunityCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
+                    ComponentId = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: true),
+                    ReporterName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ReporterPhone = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    ReportedById = table.Column<Guid>(type: "uuid", nullable: false),
+                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Verified = table.Column<bool>(type: "boolean", nullable: true),
+                    CheckPassed = table.Column<bool>(type: "boolean", nullable: true),
+                    PendingRequest = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    RequestedExtension = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    DuplicateOfId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ReworkCount = table.Column<int>(type: "integer", nullable: false),
+                    ReturnCount = table.Column<int>(type: "integer", nullable: false),
+                    UrgeCount = table.Column<int>(type: "integer", nullable: false),
+                    PostponementCount = table.Column<int>(type: "integer", nullable: false),
+                    CurrentStage = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    CurrentWarnAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CurrentDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    IsOverdue = table.Column<bool>(type: "boolean", nullable: false),
+                    ReportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_cases", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "categories",
+                columns: table => new
+                {
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Code = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
+                    MajorNameZh = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    MajorNameEn = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    NameZh = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    NameEn = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Standard = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    IsLocalExtension = table.Column<bool>(type: "boolean", nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_categories", x => new { x.Kind, x.Code });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "departments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    NameZh = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    NameEn = table.Column<string>(type: "character varying(150)", maxLength: 150, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_departments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_records",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RequestHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    StatusCode = table.Column<int>(type: "integer", nullable: false),
+                    Location = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    ResponseBody = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_idempotency_records", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ProcessedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "responsibility_grids",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    InspectorId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_responsibility_grids", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "streets",
+                columns: table => new
+                {
+                    Code = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
+                    NameZh = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    NameEn = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Boundary = table.Column<Geometry>(type: "geometry", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_streets", x => x.Code);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "time_limits",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
+                    Urgency = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Stage = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Value = table.Column<decimal>(type: "numeric(10,2)", precision: 10, scale: 2, nullable: false),
+                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_time_limits", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    DisplayName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    PasswordHash = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "case_attachments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CaseId = table.Column<Guid>(type: "uuid", nullable: false),
+                    HistorySequence = table.Column<int>(type: "integer", nullable: true),
+                    FileName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    StorageKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    UploadedById = table.Column<Guid>(type: "uuid", nullable: false),
+                    UploadedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_attachments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_case_attachments_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "case_history",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Sequence = table.Column<int>(type: "integer", nullable: false),
+                    Action = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    FromStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    ToStatus = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ActorId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ActorName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ActorRole = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ActorDepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Details = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_history", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_case_history_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "case_stages",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Stage = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Limit = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    WarningAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExtendedBy = table.Column<decimal>(type: "numeric(10,2)", precision: 10, scale: 2, nullable: false),
+                    ExtensionCount = table.Column<int>(type: "integer", nullable: false),
+                    PausedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    TotalPaused = table.Column<TimeSpan>(type: "interval", nullable: false),
+                    PausedAmount = table.Column<decimal>(type: "numeric(12,4)", precision: 12, scale: 4, nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CaseId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_stages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_case_stages_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "responsibility_rules",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
+                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: true),
+                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_responsibility_rules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_responsibility_rules_departments_DepartmentId",
+                        column: x => x.DepartmentId,
+                        principalTable: "departments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "communities",
+                columns: table => new
+                {
+                    Code = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
+                    NameZh = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    NameEn = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Boundary = table.Column<Geometry>(type: "geometry", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_communities", x => x.Code);
+                    table.ForeignKey(
+                        name: "FK_communities_streets_StreetCode",
+                        column: x => x.StreetCode,
+                        principalTable: "streets",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "unit_grids",
+                columns: table => new
+                {
+                    Code = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
+                    CommunityCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
+                    Boundary = table.Column<Geometry>(type: "geometry", nullable: false),
+                    AreaSquareMetres = table.Column<double>(type: "double precision", nullable: false),
+                    CentroidLongitude = table.Column<double>(type: "double precision", nullable: false),
+                    CentroidLatitude = table.Column<double>(type: "double precision", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_unit_grids", x => x.Code);
+                    table.ForeignKey(
+                        name: "FK_unit_grids_communities_CommunityCode",
+                        column: x => x.CommunityCode,
+                        principalTable: "communities",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "components",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: false),
+                    CategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
+                    Name = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    Longitude = table.Column<double>(type: "double precision", nullable: false),
+                    Latitude = table.Column<double>(type: "double precision", nullable: false),
+                    GridCode = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
+                    OwnerDepartmentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    State = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    SurveyedOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    ChangedOn = table.Column<DateOnly>(type: "date", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_components", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_components_departments_OwnerDepartmentId",
+                        column: x => x.OwnerDepartmentId,
+                        principalTable: "departments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_components_unit_grids_GridCode",
+                        column: x => x.GridCode,
+                        principalTable: "unit_grids",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "responsibility_grid_members",
+                columns: table => new
+                {
+                    ResponsibilityGridId = table.Column<Guid>(type: "uuid", nullable: false),
+                    GridCode = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_responsibility_grid_members", x => new { x.ResponsibilityGridId, x.GridCode });
+                    table.ForeignKey(
+                        name: "FK_responsibility_grid_members_responsibility_grids_Responsibi~",
+                        column: x => x.ResponsibilityGridId,
+                        principalTable: "responsibility_grids",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_responsibility_grid_members_unit_grids_GridCode",
+                        column: x => x.GridCode,
+                        principalTable: "unit_grids",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_attachments_CaseId",
+                table: "case_attachments",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_history_At",
+                table: "case_history",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_history_CaseId_Sequence",
+                table: "case_history",
+                columns: new[] { "CaseId", "Sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_stages_CaseId",
+                table: "case_stages",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_CategoryCode_ReportedAt",
+                table: "cases",
+                columns: new[] { "CategoryCode", "ReportedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_CurrentDueAt",
+                table: "cases",
+                column: "CurrentDueAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_DepartmentId_Status",
+                table: "cases",
+                columns: new[] { "DepartmentId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_GridCode_ReportedAt",
+                table: "cases",
+                columns: new[] { "GridCode", "ReportedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_Longitude_Latitude",
+                table: "cases",
+                columns: new[] { "Longitude", "Latitude" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_Number",
+                table: "cases",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_ReportedAt",
+                table: "cases",
+                column: "ReportedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_Status_ReportedAt",
+                table: "cases",
+                columns: new[] { "Status", "ReportedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_StreetCode_ReportedAt",
+                table: "cases",
+                columns: new[] { "StreetCode", "ReportedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_communities_StreetCode",
+                table: "communities",
+                column: "StreetCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_components_GridCode",
+                table: "components",
+                column: "GridCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_components_Longitude_Latitude",
+                table: "components",
+                columns: new[] { "Longitude", "Latitude" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_components_OwnerDepartmentId",
+                table: "components",
+                column: "OwnerDepartmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_departments_Code",
+                table: "departments",
+                column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_idempotency_records_CreatedAt",
+                table: "idempotency_records",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_CreatedAt",
+                table: "outbox",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_ProcessedAt",
+                table: "outbox",
+                column: "ProcessedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_responsibility_grid_members_GridCode",
+                table: "responsibility_grid_members",
+                column: "GridCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_responsibility_grids_Code",
+                table: "responsibility_grids",
+                column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_responsibility_rules_CategoryCode_StreetCode",
+                table: "responsibility_rules",
+                columns: new[] { "CategoryCode", "StreetCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_responsibility_rules_DepartmentId",
+                table: "responsibility_rules",
+                column: "DepartmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_time_limits_CategoryCode_Urgency_Stage",
+                table: "time_limits",
+                columns: new[] { "CategoryCode", "Urgency", "Stage" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_unit_grids_CentroidLongitude_CentroidLatitude",
+                table: "unit_grids",
+                columns: new[] { "CentroidLongitude", "CentroidLatitude" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_unit_grids_CommunityCode",
+                table: "unit_grids",
+                column: "CommunityCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_unit_grids_StreetCode",
+                table: "unit_grids",
+                column: "StreetCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_users_UserName",
+                table: "users",
+                column: "UserName",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "calendar_days");
+
+            migrationBuilder.DropTable(
+                name: "case_attachments");
+
+            migrationBuilder.DropTable(
+                name: "case_history");
+
+            migrationBuilder.DropTable(
+                name: "case_number_sequences");
+
+            migrationBuilder.DropTable(
+                name: "case_stages");
+
+            migrationBuilder.DropTable(
+                name: "categories");
+
+            migrationBuilder.DropTable(
+                name: "components");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "outbox");
+
+            migrationBuilder.DropTable(
+                name: "responsibility_grid_members");
+
+            migrationBuilder.DropTable(
+                name: "responsibility_rules");
+
+            migrationBuilder.DropTable(
+                name: "time_limits");
+
+            migrationBuilder.DropTable(
+                name: "users");
+
+            migrationBuilder.DropTable(
+                name: "cases");
+
+            migrationBuilder.DropTable(
+                name: "responsibility_grids");
+
+            migrationBuilder.DropTable(
+                name: "unit_grids");
+
+            migrationBuilder.DropTable(
+                name: "departments");
+
+            migrationBuilder.DropTable(
+                name: "communities");
+
+            migrationBuilder.DropTable(
+                name: "streets");
+        }
+    }
+}
