@@ -8,6 +8,7 @@ using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Demo;
 using CivicGrid.Server.Features.Platform;
+using CivicGrid.Server.Features.Sensing;
 using CivicGrid.Server.Features.Users;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.IO.Converters;
@@ -35,6 +36,7 @@ public static class ServerHost
         builder.AddCalendar();
         builder.AddCases();
         builder.AddUsers();
+        builder.AddSensing();
         builder.AddDemo();
 
         var app = builder.Build();
@@ -50,6 +52,7 @@ public static class ServerHost
         app.MapCalendar();
         app.MapCases();
         app.MapUsers();
+        app.MapSensing();
         return app;
     }
 

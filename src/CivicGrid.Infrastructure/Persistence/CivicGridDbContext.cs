@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using CivicGrid.Domain.Cases;
 using CivicGrid.Domain.CityModel;
 using CivicGrid.Domain.Identity;
+using CivicGrid.Domain.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NetTopologySuite.Geometries;
@@ -46,6 +47,12 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<Device> Devices => Set<Device>();
+
+    public DbSet<TelemetryReadingRecord> TelemetryReadings => Set<TelemetryReadingRecord>();
+
+    public DbSet<TelemetryDeadLetterRecord> TelemetryDeadLetters => Set<TelemetryDeadLetterRecord>();
 
     private static readonly JsonSerializerOptions OutboxJson = new(JsonSerializerDefaults.Web)
     {

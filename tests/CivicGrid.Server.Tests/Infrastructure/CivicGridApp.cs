@@ -29,6 +29,9 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
+    /// <summary>The port of this app's embedded MQTT broker (a free one, on 127.0.0.1).</summary>
+    public int MqttPort { get; } = FreeTcpPort();
+
     public TestDistrict District { get; private set; } = null!;
 
     public static JsonSerializerOptions Json { get; } = CreateJson();
@@ -120,6 +123,8 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Database:MigrateOnStart", "true");
         builder.UseSetting("CIVICGRID_ADMIN_PASSWORD", Password);
         builder.UseSetting("Auth:SigningKey", Convert.ToBase64String(new byte[48]));
+        builder.UseSetting("Mqtt:Port", MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Mqtt:BindAddress", "127.0.0.1");
         if (_postgresDatabase is not null)
         {
             builder.UseSetting("Database:ConnectionString", new NpgsqlConnectionStringBuilder(PostgresAvailability.ConnectionString) { Database = _postgresDatabase }.ToString());
@@ -129,6 +134,16 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
         {
             services.AddSingleton<TimeProvider>(Clock);
         });
+    }
+
+    /// <summary>A TCP port nobody listens on now (the OS picks it).</summary>
+    public static int FreeTcpPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     private static JsonSerializerOptions CreateJson()

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace CivicGrid.Server.Features.Sensing;
+
+/// <summary>
+/// City sensing: the device registry, telemetry ingestion over MQTT and HTTP, the time series,
+/// rules and alarms that become cases.
+/// </summary>
+public static class SensingFeature
+{
+    public static IHostApplicationBuilder AddSensing(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName)
+            .Validate(o => o.QueueCapacity > 0 && o.BatchSize > 0 && o.MaxBatchMessages > 0 && o.MaxPayloadBytes > 0, "Telemetry queue, batch and payload sizes must be positive.")
+            .Validate(o => o.MaxMessagesPerSecond > 0 && o.Burst >= 1, "Telemetry:MaxMessagesPerSecond must be positive and Telemetry:Burst at least 1.")
+            .Validate(o => o.SilentAfter > TimeSpan.Zero && o.MaxAge > TimeSpan.Zero && o.MaxFutureSkew >= TimeSpan.Zero, "Telemetry time limits must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.SectionName)
+            .Validate(o => o.Port is > 0 and < 65536, "Mqtt:Port must be a TCP port.")
+            .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "Mqtt:BindAddress must be an IP address.")
+            .Validate(o => o.AckTimeout > TimeSpan.Zero, "Mqtt:AckTimeout must be positive.")
+            .ValidateOnStart();
+
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, DeviceTokenAuthentication>(DeviceTokenAuthentication.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(DeviceTokenAuthentication.PolicyName, p => p
+                .AddAuthenticationSchemes(DeviceTokenAuthentication.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(DeviceTokenAuthentication.DeviceIdClaim));
+
+        builder.Services.AddSingleton<SensingMetrics>();
+        builder.Services.AddSingleton<TelemetryIngress>();
+        builder.Services.AddScoped<DeviceRegistry>();
+        builder.Services.AddSingleton<TelemetryWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
+
+        // Registered after the writer, so it stops first: no new publishes while the queue drains.
+        builder.Services.AddSingleton<MqttBroker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapSensing(this IEndpointRouteBuilder app)
+    {
+        app.MapDevices();
+        app.MapTelemetry();
+        return app;
+    }
+}
