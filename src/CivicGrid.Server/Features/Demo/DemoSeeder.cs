@@ -265,8 +265,7 @@ public sealed partial class DemoSeeder(
         }
 
         await SaveAsync(ct);
-        db.CaseNumberSequences.Add(new CaseNumberSequence { Year = year, Next = sequence });
-        await SaveAsync(ct);
+        await CaseNumbers.ReserveAsync(db, year, sequence, ct);
         return count;
     }
 
