@@ -47,6 +47,7 @@ public sealed class ConsoleText
     public required string AccessDeniedTitle { get; init; }
     public required string AccessDeniedText { get; init; }
     public required string BeijingTime { get; init; }
+    public required string TimesInBeijing { get; init; }
     public required string All { get; init; }
     public required string Confirm { get; init; }
     public required string Cancel { get; init; }
@@ -54,6 +55,8 @@ public sealed class ConsoleText
     public required string No { get; init; }
     public required string Refresh { get; init; }
     public required string None { get; init; }
+    public required string Colon { get; init; }
+    public required string ListSeparator { get; init; }
 
     // Sign-in
     public required string SignInTitle { get; init; }
@@ -212,6 +215,7 @@ public sealed class ConsoleText
         AccessDeniedTitle = "无权访问",
         AccessDeniedText = "此账号不能使用指挥中心控制台。请使用工作人员账号登录。",
         BeijingTime = "北京时间",
+        TimesInBeijing = "时间均为北京时间",
         All = "全部",
         Confirm = "确定",
         Cancel = "取消",
@@ -219,6 +223,8 @@ public sealed class ConsoleText
         No = "否",
         Refresh = "刷新",
         None = "无",
+        Colon = "：",
+        ListSeparator = "、",
         SignInTitle = "登录",
         SignInSubtitle = "监督指挥中心工作人员登录",
         UserName = "用户名",
@@ -271,7 +277,7 @@ public sealed class ConsoleText
         NoRunningClock = "当前没有计时的环节。",
         Overdue = "已超时",
         PendingRequest = "待审批申请",
-        RequestedExtension = "申请延期",
+        RequestedExtension = "（申请延期 {0} {1}）",
         Counters = "返工 {0} 次 · 回退 {1} 次 · 督办 {2} 次",
         History = "处理过程",
         Attachments = "附件",
@@ -393,6 +399,7 @@ public sealed class ConsoleText
         AccessDeniedTitle = "Access denied",
         AccessDeniedText = "This account may not use the command centre console. Sign in with a staff account.",
         BeijingTime = "Beijing time",
+        TimesInBeijing = "All times are Beijing time",
         All = "All",
         Confirm = "Confirm",
         Cancel = "Cancel",
@@ -400,6 +407,8 @@ public sealed class ConsoleText
         No = "No",
         Refresh = "Refresh",
         None = "None",
+        Colon = ": ",
+        ListSeparator = ", ",
         SignInTitle = "Sign in",
         SignInSubtitle = "Supervision and command centre staff",
         UserName = "Username",
@@ -452,7 +461,7 @@ public sealed class ConsoleText
         NoRunningClock = "No stage clock is running.",
         Overdue = "Overdue",
         PendingRequest = "Pending request",
-        RequestedExtension = "Extension asked for",
+        RequestedExtension = " (extension asked for: {0} {1})",
         Counters = "Reworked {0}× · returned {1}× · urged {2}×",
         History = "History",
         Attachments = "Attachments",
