@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs every CivicGrid test suite against a throwaway PostgreSQL 15 + PostGIS cluster.
+# Runs every CivicGrid test suite against a throwaway PostgreSQL 15 + PostGIS cluster, and the
+# console's browser tests with Debian's Chromium (installed with apt-get when missing and root).
 #
 #   ./scripts/test.sh [extra dotnet test args, e.g. --filter FullyQualifiedName~Cases]
 #
 # The last line printed is always "N passed, N failed, N skipped".
 # Environment:
-#   CI                        when set, a missing PostgreSQL is an error instead of a warning
+#   CI                        when set, a missing PostgreSQL or Chromium is an error instead of a warning
 #   CIVICGRID_TEST_POSTGRES   when already set, that server is used and no cluster is started
 #   CIVICGRID_TEST_RESULTS    directory to keep the .trx files in (default: a temp dir, removed)
 set -euo pipefail
@@ -142,13 +143,42 @@ else
     log "WARNING: PostgreSQL 15 + PostGIS unavailable: PostgreSQL tests will NOT run against a database"
 fi
 
-# --- 3. build once ------------------------------------------------------------------------------
+# --- 3. Chromium + a CJK font for the console's browser tests ---------------------------------
+# Playwright drives Debian's Chromium (never its own browser download); Chinese text needs a CJK font.
+deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+browser_available() { [[ -x /usr/bin/chromium ]] && deb_installed fonts-noto-cjk; }
+
+ensure_browser() {
+    browser_available && return 0
+    if [[ $EUID -ne 0 ]]; then
+        log "chromium / fonts-noto-cjk not installed and not root: cannot install them."
+        return 1
+    fi
+    log "installing chromium and fonts-noto-cjk (apt-get) ..."
+    if ! { apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+            --no-install-recommends chromium fonts-noto-cjk >/dev/null; }; then
+        log "apt-get install failed."
+        return 1
+    fi
+    browser_available
+}
+
+if ensure_browser; then
+    log "$(/usr/bin/chromium --version 2>/dev/null | head -n 1) for the browser tests"
+elif [[ -n ${CI:-} ]]; then
+    fail "chromium + fonts-noto-cjk unavailable and CI is set"
+else
+    log "WARNING: chromium + fonts-noto-cjk unavailable: the console's browser tests will be SKIPPED"
+fi
+
+# --- 4. build once ------------------------------------------------------------------------------
 log "building (Release) ..."
 if ! dotnet build CivicGrid.slnx -c Release -nologo -v q; then
     fail "build failed"
 fi
 
-# --- 4. test ------------------------------------------------------------------------------------
+# --- 5. test ------------------------------------------------------------------------------------
 if [[ -n ${CIVICGRID_TEST_RESULTS:-} ]]; then
     results_dir=$CIVICGRID_TEST_RESULTS
     mkdir -p "$results_dir"
@@ -165,7 +195,7 @@ test_rc=0
 dotnet test CivicGrid.slnx -c Release --no-build --nologo \
     --logger "trx;LogFilePrefix=civicgrid" --results-directory "$results_dir" "$@" || test_rc=$?
 
-# --- 5. count -----------------------------------------------------------------------------------
+# --- 6. count -----------------------------------------------------------------------------------
 attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$2"; }
 
 shopt -s nullglob

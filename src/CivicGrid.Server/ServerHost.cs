@@ -10,6 +10,7 @@ using CivicGrid.Server.Features.Demo;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Sensing;
 using CivicGrid.Server.Features.Users;
+using CivicGrid.Server.Features.WebConsole;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.IO.Converters;
 
@@ -22,7 +23,13 @@ public static class ServerHost
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         // Settings files sit beside the executable, wherever it is started from; the data folder is relative to the working directory.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            // The server's name whoever hosts it (the CLI, a test, a benchmark): static web assets are found by it.
+            ApplicationName = typeof(ServerHost).Assembly.GetName().Name,
+        });
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);
@@ -38,12 +45,14 @@ public static class ServerHost
         builder.AddUsers();
         builder.AddSensing();
         builder.AddDemo();
+        builder.AddConsole();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseConsole();
         app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapPlatform();
@@ -53,6 +62,7 @@ public static class ServerHost
         app.MapCases();
         app.MapUsers();
         app.MapSensing();
+        app.MapConsole();
         return app;
     }
 

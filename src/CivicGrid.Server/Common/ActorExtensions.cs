@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using CivicGrid.Domain.Identity;
+using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace CivicGrid.Server.Common;
 
@@ -26,6 +27,10 @@ internal static class CivicGridClaims
 
         return claims;
     }
+
+    /// <summary>The principal the console's sign-in cookie carries (the API's <c>auth/login</c> and the console's sign-in page both use it).</summary>
+    public static ClaimsPrincipal CookiePrincipal(User user) =>
+        new(new ClaimsIdentity(For(user), CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role));
 
     /// <summary>The actor behind a request; throws when the principal is not a CivicGrid user.</summary>
     public static Actor ToActor(this ClaimsPrincipal principal)

@@ -137,8 +137,7 @@ public static class AuthFeature
             return Results.Problem(statusCode: 401, title: "Sign-in failed", detail: "Unknown user or wrong password.");
         }
 
-        var identity = new ClaimsIdentity(CivicGridClaims.For(user), CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role);
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, CivicGridClaims.CookiePrincipal(user));
         return Results.NoContent();
     }
 

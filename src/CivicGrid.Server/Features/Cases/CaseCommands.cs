@@ -2,16 +2,23 @@ using CivicGrid.Domain.Cases;
 using CivicGrid.Domain.Common;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Calendar;
+using CivicGrid.Server.Features.CityModel;
 using Microsoft.EntityFrameworkCore;
 
 namespace CivicGrid.Server.Features.Cases;
 
-/// <summary>Loading and mapping shared by the case use cases.</summary>
-public sealed class CaseCommands(CivicGridDbContext db, SlaPolicyProvider sla, TimeProvider clock)
+/// <summary>
+/// The case use cases, shared by the API endpoints and the console: loading and mapping here, one
+/// use case per file (<c>CreateCase.cs</c>, <c>TransitionCase.cs</c>, <c>ListCases.cs</c>).
+/// </summary>
+public sealed partial class CaseCommands(CivicGridDbContext db, SlaPolicyProvider sla, GridLocator grids, TimeProvider clock)
 {
     public CivicGridDbContext Db => db;
 
     public TimeProvider Clock => clock;
+
+    /// <summary>Resolves positions to unit grids.</summary>
+    public GridLocator Grids => grids;
 
     public Task<ISlaPolicy> SlaAsync(CancellationToken ct) => sla.GetAsync(ct);
 

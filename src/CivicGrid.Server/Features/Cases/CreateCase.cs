@@ -11,13 +11,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CivicGrid.Server.Features.Cases;
 
-/// <summary>上报: a new case, placed on its grid, numbered, with the filing clock started.</summary>
+/// <summary>上报 over HTTP: <c>POST /api/v1/cases</c>.</summary>
 public static class CreateCase
 {
-    public static async Task<IResult> HandleAsync(CreateCaseRequest request, ClaimsPrincipal user, CaseCommands commands, GridLocator grids, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(CreateCaseRequest request, ClaimsPrincipal user, CaseCommands commands, CancellationToken ct)
     {
-        var db = commands.Db;
-        var actor = user.ToActor();
+        var dto = await commands.CreateAsync(request, user.ToActor(), ct);
+        return Results.Created($"/api/v1/cases/{dto.Id}", dto);
+    }
+}
+
+/// <summary>上报: a new case, placed on its grid, numbered, with the filing clock started.</summary>
+public sealed partial class CaseCommands
+{
+    /// <summary>Reports a case for the actor (the API and the console both come here).</summary>
+    /// <exception cref="DomainValidationException">A field is missing or wrong (names the field).</exception>
+    public async Task<CaseDto> CreateAsync(CreateCaseRequest request, Actor actor, CancellationToken ct)
+    {
         if (string.IsNullOrWhiteSpace(request.Description))
         {
             throw new DomainValidationException("description", "Describe the problem.");
@@ -28,22 +38,22 @@ public static class CreateCase
             throw new DomainValidationException("categoryCode", "A category code is required.");
         }
 
-        var categoryExists = await db.Categories.AnyAsync(c => c.Kind == CategoryKind.Event && c.Code == request.CategoryCode && c.IsActive, ct);
+        var categoryExists = await Db.Categories.AnyAsync(c => c.Kind == CategoryKind.Event && c.Code == request.CategoryCode && c.IsActive, ct);
         if (!categoryExists)
         {
             throw new DomainValidationException("categoryCode", $"'{request.CategoryCode}' is not an active event category.");
         }
 
-        var (lon, lat, location) = await PlaceAsync(request, db, grids, ct);
-        if (request.ComponentId is { } componentId && !await db.Components.AnyAsync(c => c.Id == componentId, ct))
+        var (lon, lat, location) = await PlaceAsync(request, Db, Grids, ct);
+        if (request.ComponentId is { } componentId && !await Db.Components.AnyAsync(c => c.Id == componentId, ct))
         {
             throw new DomainValidationException("componentId", $"Component '{componentId}' does not exist.");
         }
 
-        var now = commands.Clock.GetUtcNow();
-        var sla = await commands.SlaAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var number = await CaseNumbers.NextAsync(db, sla.Calendar.ToLocal(now).Year, ct);
+        var now = Clock.GetUtcNow();
+        var sla = await SlaAsync(ct);
+        await using var tx = await Db.Database.BeginTransactionAsync(ct);
+        var number = await CaseNumbers.NextAsync(Db, sla.Calendar.ToLocal(now).Year, ct);
         var @case = Case.Report(Guid.CreateVersion7(now), number, new CaseReport
         {
             Description = request.Description,
@@ -60,12 +70,11 @@ public static class CreateCase
             ReporterName = request.ReporterName,
             ReporterPhone = request.ReporterPhone,
         }, actor, now, sla);
-        db.Cases.Add(@case);
-        await db.SaveChangesAsync(ct);
+        Db.Cases.Add(@case);
+        await Db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
-        var dto = await commands.ToDtoAsync(@case, actor, ct);
-        return Results.Created($"/api/v1/cases/{@case.Id}", dto);
+        return await ToDtoAsync(@case, actor, ct);
     }
 
     private static async Task<(double Lon, double Lat, GridLocation Location)> PlaceAsync(CreateCaseRequest request, CivicGridDbContext db, GridLocator grids, CancellationToken ct)

@@ -5,7 +5,38 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CivicGrid.Server.Features.Cases;
 
-/// <summary>The case list: filters, newest first, paged. Every filter is backed by an index.</summary>
+/// <summary>What the case list is filtered by (all optional) and which page to return.</summary>
+public sealed record CaseFilter
+{
+    /// <summary>Comma-separated statuses, e.g. <c>reported,filed</c>.</summary>
+    public string? Status { get; init; }
+
+    public string? CategoryCode { get; init; }
+
+    public Guid? DepartmentId { get; init; }
+
+    public string? GridCode { get; init; }
+
+    public string? StreetCode { get; init; }
+
+    public string? CommunityCode { get; init; }
+
+    /// <summary>True: only cases whose current stage is overdue; false: only those that are not.</summary>
+    public bool? Overdue { get; init; }
+
+    public DateTimeOffset? From { get; init; }
+
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary><c>minLon,minLat,maxLon,maxLat</c>.</summary>
+    public string? Bbox { get; init; }
+
+    public int? Page { get; init; }
+
+    public int? PageSize { get; init; }
+}
+
+/// <summary>The case list over HTTP: <c>GET /api/v1/cases</c>.</summary>
 public static class ListCases
 {
     public const int MaxPageSize = 200;
@@ -24,25 +55,48 @@ public static class ListCases
         string? bbox,
         int? page,
         int? pageSize,
-        CancellationToken ct)
+        CancellationToken ct) =>
+        Results.Ok(await commands.ListAsync(new CaseFilter
+        {
+            Status = status,
+            CategoryCode = categoryCode,
+            DepartmentId = departmentId,
+            GridCode = gridCode,
+            StreetCode = streetCode,
+            CommunityCode = communityCode,
+            Overdue = overdue,
+            From = from,
+            To = to,
+            Bbox = bbox,
+            Page = page,
+            PageSize = pageSize,
+        }, ct));
+}
+
+/// <summary>The case list: filters, newest first, paged. Every filter is backed by an index.</summary>
+public sealed partial class CaseCommands
+{
+    /// <summary>One page of cases, newest first (the API and the console both come here).</summary>
+    /// <exception cref="DomainValidationException">A filter or the paging is out of range.</exception>
+    public async Task<CasePageDto> ListAsync(CaseFilter filter, CancellationToken ct)
     {
-        var p = page ?? 1;
-        var size = pageSize ?? 20;
+        var p = filter.Page ?? 1;
+        var size = filter.PageSize ?? 20;
         if (p < 1)
         {
             throw new DomainValidationException("page", "page starts at 1.");
         }
 
-        if (size is < 1 or > MaxPageSize)
+        if (size is < 1 or > ListCases.MaxPageSize)
         {
-            throw new DomainValidationException("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+            throw new DomainValidationException("pageSize", $"pageSize must be between 1 and {ListCases.MaxPageSize}.");
         }
 
-        var query = commands.Db.Cases.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(status))
+        var query = Db.Cases.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(filter.Status))
         {
             var statuses = new List<CaseStatus>();
-            foreach (var s in status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var s in filter.Status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (!Enum.TryParse<CaseStatus>(s, ignoreCase: true, out var parsed) || int.TryParse(s, CultureInfo.InvariantCulture, out _))
                 {
@@ -55,52 +109,52 @@ public static class ListCases
             query = query.Where(c => statuses.Contains(c.Status));
         }
 
-        if (!string.IsNullOrWhiteSpace(categoryCode))
+        if (!string.IsNullOrWhiteSpace(filter.CategoryCode))
         {
-            query = query.Where(c => c.CategoryCode == categoryCode);
+            query = query.Where(c => c.CategoryCode == filter.CategoryCode);
         }
 
-        if (departmentId is { } dept)
+        if (filter.DepartmentId is { } dept)
         {
             query = query.Where(c => c.DepartmentId == dept);
         }
 
-        if (!string.IsNullOrWhiteSpace(gridCode))
+        if (!string.IsNullOrWhiteSpace(filter.GridCode))
         {
-            query = query.Where(c => c.GridCode == gridCode);
+            query = query.Where(c => c.GridCode == filter.GridCode);
         }
 
-        if (!string.IsNullOrWhiteSpace(streetCode))
+        if (!string.IsNullOrWhiteSpace(filter.StreetCode))
         {
-            query = query.Where(c => c.StreetCode == streetCode);
+            query = query.Where(c => c.StreetCode == filter.StreetCode);
         }
 
-        if (!string.IsNullOrWhiteSpace(communityCode))
+        if (!string.IsNullOrWhiteSpace(filter.CommunityCode))
         {
-            query = query.Where(c => c.CommunityCode == communityCode);
+            query = query.Where(c => c.CommunityCode == filter.CommunityCode);
         }
 
-        var now = commands.Clock.GetUtcNow();
-        if (overdue is { } o)
+        var now = Clock.GetUtcNow();
+        if (filter.Overdue is { } o)
         {
             query = o
                 ? query.Where(c => c.IsOverdue || c.CurrentDueAt < now)
                 : query.Where(c => !c.IsOverdue && (c.CurrentDueAt == null || c.CurrentDueAt >= now));
         }
 
-        if (from is { } f)
+        if (filter.From is { } f)
         {
             var fromUtc = f.ToUniversalTime();
             query = query.Where(c => c.ReportedAt >= fromUtc);
         }
 
-        if (to is { } t)
+        if (filter.To is { } t)
         {
             var toUtc = t.ToUniversalTime();
             query = query.Where(c => c.ReportedAt < toUtc);
         }
 
-        if (CityModel.Bbox.TryParse(bbox, out var box))
+        if (CityModel.Bbox.TryParse(filter.Bbox, out var box))
         {
             query = query.Where(c => c.Longitude >= box.MinLon && c.Longitude <= box.MaxLon && c.Latitude >= box.MinLat && c.Latitude <= box.MaxLat);
         }
@@ -122,6 +176,6 @@ public static class ListCases
             new LocationDto(c.Longitude, c.Latitude), c.GridCode, c.StreetCode, c.DepartmentId, c.CurrentStage, c.CurrentDueAt,
             Case.LightOf(c.CurrentWarnAt, c.CurrentDueAt, now),
             c.IsOverdue || c.CurrentDueAt < now, c.ReportedAt, c.UpdatedAt)).ToList();
-        return Results.Ok(new CasePageDto(items, p, size, total));
+        return new CasePageDto(items, p, size, total);
     }
 }

@@ -2,29 +2,57 @@ using System.Security.Claims;
 using CivicGrid.Domain.Cases;
 using CivicGrid.Domain.CityModel;
 using CivicGrid.Domain.Common;
+using CivicGrid.Domain.Identity;
 using CivicGrid.Domain.Sla;
 using CivicGrid.Server.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace CivicGrid.Server.Features.Cases;
 
+/// <summary>A workflow step over HTTP: <c>POST /api/v1/cases/{id}/transitions</c>, If-Match checked against the version.</summary>
+public static class TransitionCase
+{
+    public static async Task<IResult> HandleAsync(string id, TransitionRequest request, ClaimsPrincipal user, CaseCommands commands, HttpContext http, CancellationToken ct)
+    {
+        var dto = await commands.TransitionAsync(id, request, user.ToActor(), ETags.ExpectedVersion(http.Request), ct);
+        http.Response.Headers.ETag = ETags.For(dto.Version);
+        return Results.Ok(dto);
+    }
+}
+
 /// <summary>
 /// One workflow step. Cross-entity checks (the department exists, the duplicate exists, the
 /// attachments belong to the case) happen here; the state, role and field rules in the aggregate.
 /// </summary>
-public static class TransitionCase
+public sealed partial class CaseCommands
 {
-    public static async Task<IResult> HandleAsync(string id, TransitionRequest request, ClaimsPrincipal user, CaseCommands commands, HttpContext http, CancellationToken ct)
+    /// <summary>
+    /// Performs one workflow action for the actor (the API and the console both come here) and
+    /// returns the case as the actor now sees it.
+    /// </summary>
+    /// <param name="idOrNumber">The case's id or number.</param>
+    /// <param name="request">The action and its fields.</param>
+    /// <param name="actor">Who acts.</param>
+    /// <param name="expectedVersion">The version the caller saw; null to skip the check.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <exception cref="NotFoundException">No such case (404).</exception>
+    /// <exception cref="PreconditionFailedException">The case is no longer at <paramref name="expectedVersion"/> (412).</exception>
+    /// <exception cref="InvalidCaseTransitionException">The state does not allow the action now (409).</exception>
+    /// <exception cref="CaseActionForbiddenException">The actor's role or department may not (403).</exception>
+    /// <exception cref="DomainValidationException">A field is missing or wrong (400, names the field).</exception>
+    public async Task<CaseDto> TransitionAsync(string idOrNumber, TransitionRequest request, Actor actor, int? expectedVersion, CancellationToken ct)
     {
         if (!CaseActions.TryParse(request.Action, out var action))
         {
             throw new DomainValidationException("action", $"Unknown action '{request.Action}'. Known: {string.Join(", ", Enum.GetValues<CaseAction>().Select(CaseActions.ToApiName))}.");
         }
 
-        var db = commands.Db;
-        var actor = user.ToActor();
-        var @case = await commands.LoadAsync(id, tracking: true, ct);
-        ETags.CheckIfMatch(http.Request, @case.Version);
+        var db = Db;
+        var @case = await LoadAsync(idOrNumber, tracking: true, ct);
+        if (expectedVersion is { } expected && expected != @case.Version)
+        {
+            throw new PreconditionFailedException($"The case has changed since it was loaded (it is now at {ETags.For(@case.Version)}); reload it and try again.");
+        }
 
         var departmentId = request.DepartmentId;
         if (action == CaseAction.Dispatch && departmentId is null)
@@ -72,7 +100,7 @@ public static class TransitionCase
             }
         }
 
-        var sla = await commands.SlaAsync(ct);
+        var sla = await SlaAsync(ct);
         @case.Apply(new CaseTransition(action)
         {
             Note = request.Note,
@@ -84,14 +112,13 @@ public static class TransitionCase
             CategoryCode = request.CategoryCode,
             Urgency = request.Urgency,
             AttachmentIds = attachmentIds,
-        }, actor, commands.Clock.GetUtcNow(), sla);
+        }, actor, Clock.GetUtcNow(), sla);
         foreach (var attachment in attachments)
         {
             attachment.HistorySequence = @case.Version;
         }
 
         await db.SaveChangesAsync(ct);
-        http.Response.Headers.ETag = ETags.For(@case.Version);
-        return Results.Ok(await commands.ToDtoAsync(@case, actor, ct));
+        return await ToDtoAsync(@case, actor, ct);
     }
 }

@@ -1,0 +1,122 @@
+using CivicGrid.E2E.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CivicGrid.E2E.Tests.Features.Console;
+
+/// <summary>The overview map, the report form, user text as text, and the language switch.</summary>
+public sealed class ConsolePagesTests(ConsoleApp app) : ConsoleTest(app)
+{
+    private const string Markup = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">";
+
+    [Fact]
+    public async Task Overview_DrawsTheStreetsAndTheOpenCases_AndAMarkerOpensItsCase()
+    {
+        var page = await SignedInAsync("supervisor");
+
+        var map = page.GetByTestId("overview-map");
+        await Assertions.Expect(map).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("leaflet-container"));
+        await Assertions.Expect(map.Locator("path.cg-street")).ToHaveCountAsync(District.StreetCount);
+        await Assertions.Expect(map.Locator(".cg-street-label").First).ToBeVisibleAsync();
+        Assert.True(await map.Locator("path.cg-case-marker").CountAsync() >= 10);
+        Assert.Equal(0, await page.Locator(".leaflet-tile").CountAsync());
+        Assert.True(int.Parse(await page.GetByTestId("count-overdue").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+
+        var marker = map.Locator("path.cg-case-marker").Last;
+        await marker.ScrollIntoViewIfNeededAsync();
+        await marker.ClickAsync(new LocatorClickOptions { Force = true });
+
+        await page.WaitForURLAsync(url => url.Contains("/cases/", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.GetByTestId("case-status")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Description_WithMarkup_IsShownAsText_AndNeverRuns()
+    {
+        var c = await District.ReportAsync("路边有垃圾 " + Markup, "06010");
+        var page = await SignedInAsync("operator", "/cases");
+        var row = page.Locator($"tr[data-case-number='{c.Number}']");
+        await Assertions.Expect(row).ToContainTextAsync("<script>window.__xss=1</script>");
+
+        await OpenCaseAsync(page, c);
+        await PerformAsync(page, "file", form => form.Locator("#action-note").FillAsync(Markup));
+
+        await Assertions.Expect(page.GetByTestId("case-description")).ToHaveTextAsync("路边有垃圾 " + Markup);
+        await Assertions.Expect(page.GetByTestId("case-history")).ToContainTextAsync(Markup);
+        await page.GotoAsync("/");
+        await ConsoleReadyAsync(page);
+        await page.GotoAsync($"/cases/{c.Id}");
+        await page.GetByTestId("case-description").WaitForAsync();
+        Assert.Equal("undefined", await page.EvaluateAsync<string>("typeof window.__xss"));
+        Assert.Equal(0, await page.Locator("img[src=x]").CountAsync());
+    }
+
+    [Fact]
+    public async Task LanguageSwitch_ShowsEnglish_AndRemembersIt()
+    {
+        var page = await SignedInAsync("dispatcher", "/cases");
+        await Assertions.Expect(page.Locator(".mud-nav-link").First).ToContainTextAsync("总览");
+
+        await page.GetByTestId("language-switch").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/cases", StringComparison.Ordinal));
+        await ConsoleReadyAsync(page);
+
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Case queue");
+        await Assertions.Expect(page.Locator(".mud-nav-link")).ToHaveTextAsync(["Overview", "Cases", "Report"]);
+        await Assertions.Expect(page.GetByTestId("current-user")).ToContainTextAsync("Dispatcher");
+        await Assertions.Expect(page.GetByTestId("logout")).ToHaveTextAsync("Sign out");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("City overview");
+        await page.GetByTestId("language-switch").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("城市运行总览");
+    }
+
+    [Fact]
+    public async Task Report_ClickOnTheMap_PlacesTheCaseOnItsGrid()
+    {
+        var page = await SignedInAsync("inspector", "/cases/new");
+        var description = "消防栓漏水 " + Guid.NewGuid().ToString("N")[..8];
+        await page.Locator("#report-description").FillAsync(description);
+        await page.GetByTestId("report-category").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = "06010" }).ClickAsync();
+
+        var map = page.GetByTestId("report-map");
+        await Assertions.Expect(map.Locator("path.cg-street")).ToHaveCountAsync(District.StreetCount);
+        var box = (await map.BoundingBoxAsync())!;
+        await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await Assertions.Expect(page.GetByTestId("report-grid")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{12}"));
+        await page.GetByTestId("report-submit").ClickAsync();
+
+        await page.WaitForURLAsync(url => url.Contains("/cases/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("case-status")).ToHaveTextAsync("待受理");
+        await Assertions.Expect(page.GetByTestId("case-description")).ToHaveTextAsync(description);
+    }
+
+    [Fact]
+    public async Task Screenshots_OfTheOverviewAndACase()
+    {
+        // Written to CIVICGRID_SCREENSHOTS_DIR when set (docs/screenshots for the README), else next to the test output.
+        var dir = Environment.GetEnvironmentVariable("CIVICGRID_SCREENSHOTS_DIR") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(dir);
+        var page = await SignedInAsync("supervisor");
+        await Assertions.Expect(page.GetByTestId("overview-map").Locator("path.cg-case-marker").First).ToBeAttachedAsync();
+        await page.WaitForTimeoutAsync(500);
+        var overview = Path.Combine(dir, "console-overview.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = overview, Type = ScreenshotType.Png });
+
+        var handling = await District.ReportAsync("路面有油污和泥土，道路不洁，行人易滑倒", "06012");
+        handling = await District.StepAsync(handling, "operator", "file", note: "情况属实，予以立案");
+        handling = await District.StepAsync(handling, "dispatcher", "dispatch");
+        await page.GotoAsync($"/cases/{handling.Id}");
+        await page.GetByTestId("case-status").WaitForAsync();
+        await page.WaitForTimeoutAsync(300);
+        var detail = Path.Combine(dir, "console-case.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = detail, Type = ScreenshotType.Png });
+
+        Assert.True(new FileInfo(overview).Length > 10_000);
+        Assert.True(new FileInfo(detail).Length > 10_000);
+    }
+}
