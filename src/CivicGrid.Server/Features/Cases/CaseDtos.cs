@@ -87,7 +87,12 @@ public sealed record CaseSummaryDto(
     DateTimeOffset UpdatedAt);
 
 /// <summary>A page of cases.</summary>
-public sealed record CasePageDto(IReadOnlyList<CaseSummaryDto> Items, int Page, int PageSize, int Total);
+/// <param name="Items">The page.</param>
+/// <param name="Page">1-based page number.</param>
+/// <param name="PageSize">Rows per page.</param>
+/// <param name="Total">Matching cases, counted up to <see cref="ListCases.TotalCap"/>.</param>
+/// <param name="TotalIsLowerBound">True when more cases match than <paramref name="Total"/> says.</param>
+public sealed record CasePageDto(IReadOnlyList<CaseSummaryDto> Items, int Page, int PageSize, int Total, bool TotalIsLowerBound = false);
 
 /// <summary>One history step.</summary>
 public sealed record CaseHistoryDto(int Sequence, string Action, string ActionName, CaseStatus? FromStatus, CaseStatus ToStatus, Guid ActorId, string ActorName, string ActorRole, DateTimeOffset At, string? Note, string? Details);
