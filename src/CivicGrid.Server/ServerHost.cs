@@ -7,6 +7,7 @@ using CivicGrid.Server.Features.Calendar;
 using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Demo;
+using CivicGrid.Server.Features.Open311;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Users;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ public static class ServerHost
         builder.AddCases();
         builder.AddUsers();
         builder.AddDemo();
+        builder.AddOpen311();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -50,6 +52,7 @@ public static class ServerHost
         app.MapCalendar();
         app.MapCases();
         app.MapUsers();
+        app.MapOpen311();
         return app;
     }
 
