@@ -52,6 +52,13 @@ public static class ApiKeys
         return candidates.FirstOrDefault(c => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(c.KeyHash), hash));
     }
 
+    /// <summary>The 403 for a missing, unknown or revoked key; logs the key's prefix only.</summary>
+    internal static Exception Refused(ILogger logger, string? key, string operation)
+    {
+        Open311Log.KeyRefused(logger, string.IsNullOrEmpty(key) ? "(none)" : PrefixOf(key));
+        return Open311Exception.Forbidden($"Invalid api_key received -- can't proceed with {operation}.");
+    }
+
     /// <summary>The actor an API client acts as in case history: an integration, named after the client.</summary>
     public static Actor ActorFor(ApiClient client) => new(client.Id, "Open311: " + client.Name, Role.Device, null);
 }

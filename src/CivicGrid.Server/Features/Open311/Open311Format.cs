@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using System.Xml;
 
 namespace CivicGrid.Server.Features.Open311;
@@ -53,8 +52,9 @@ internal static class Open311Writer
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    // Chinese stays readable; characters that matter to HTML (<, >, &, quotes) are still escaped.
-    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All), Indented = false };
+    // Chinese, '+' in offsets and apostrophes stay readable. Safe because the reply is always
+    // application/json with nosniff, never inlined into HTML.
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
     public static string ContentType(Open311Format format) => format == Open311Format.Xml ? XmlContentType : JsonContentType;
 

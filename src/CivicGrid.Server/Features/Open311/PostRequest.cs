@@ -36,13 +36,15 @@ internal static partial class PostRequest
         IOptions<AttachmentOptions> attachmentOptions,
         IOptions<Open311Options> options,
         TimeProvider clock,
+        ILoggerFactory loggers,
         CancellationToken ct)
     {
         var fmt = Open311Writer.Parse(format);
         var english = Open311Locale.IsEnglish(http.Request);
+        var logger = loggers.CreateLogger(Open311Log.Category);
         var p = await Open311Parameters.ReadAsync(http.Request, withBody: true, ct);
         var client = await ApiKeys.FindAsync(db, p.Get("api_key"), ct)
-            ?? throw Open311Exception.Forbidden("Invalid api_key received -- can't proceed with create_request.");
+            ?? throw ApiKeys.Refused(logger, p.Get("api_key"), "create_request");
         Open311Feature.CheckJurisdiction(p, options.Value);
         var code = p.Required("service_code");
         var category = await ServiceCatalog.ServiceAsync(db, code, ct);
@@ -140,6 +142,7 @@ internal static partial class PostRequest
             });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            Open311Log.RequestCreated(logger, @case.Number, category.Code, client.Id, attachments.Count);
             return Reply(@case.Number, english, fmt);
         }
         catch

@@ -78,12 +78,14 @@ internal static class ServiceRequestUpdates
         IOptions<AttachmentOptions> attachmentOptions,
         IOptions<Open311Options> options,
         TimeProvider clock,
+        ILoggerFactory loggers,
         CancellationToken ct)
     {
         var fmt = Open311Writer.Parse(format);
+        var logger = loggers.CreateLogger(Open311Log.Category);
         var p = await Open311Parameters.ReadAsync(http.Request, withBody: true, ct);
         var client = await ApiKeys.FindAsync(db, p.Get("api_key"), ct)
-            ?? throw Open311Exception.Forbidden("Invalid api_key received -- can't proceed with post_service_request_update.");
+            ?? throw ApiKeys.Refused(logger, p.Get("api_key"), "post_service_request_update");
         Open311Feature.CheckJurisdiction(p, options.Value);
 
         var missing = RequiredForUpdate
@@ -174,6 +176,7 @@ internal static class ServiceRequestUpdates
                 CreatedAt = now,
             });
             await db.SaveChangesAsync(ct);
+            Open311Log.UpdateReceived(logger, update.Id, status, @case.Number, client.Id);
             return Reply(update.Id, fmt);
         }
         catch

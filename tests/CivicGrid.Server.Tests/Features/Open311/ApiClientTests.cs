@@ -108,8 +108,8 @@ public abstract class ApiClientTests(CivicGridApp app) : Open311Test(app)
     }
 }
 
-[Collection(SqliteCollection.Name)]
+[Collection(Open311SqliteCollection.Name)]
 public sealed class ApiClientTestsOnSqlite(SqliteApp app) : ApiClientTests(app);
 
-[Collection(PostgresCollection.Name)]
+[Collection(Open311PostgresCollection.Name)]
 public sealed class ApiClientTestsOnPostgres(PostgresApp app) : ApiClientTests(app);

@@ -37,6 +37,10 @@ public abstract class Open311GetRequestsTests(CivicGridApp app) : Open311Test(ap
         Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$", requested);
         Assert.Equal(App.Clock.GetUtcNow(), DateTimeOffset.Parse(requested, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Matches(@"\+08:00$", r.GetProperty("expected_datetime").GetString()!);
+
+        var raw = await (await App.CreateClient().GetAsync($"{Base}/requests/{number}.json", Ct)).Content.ReadAsStringAsync(Ct);
+        Assert.Contains("+08:00\"", raw, StringComparison.Ordinal);
+        Assert.Contains("\"油烟污染\"", raw, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -275,8 +279,8 @@ public abstract class Open311GetRequestsTests(CivicGridApp app) : Open311Test(ap
     }
 }
 
-[Collection(SqliteCollection.Name)]
+[Collection(Open311SqliteCollection.Name)]
 public sealed class Open311GetRequestsTestsOnSqlite(SqliteApp app) : Open311GetRequestsTests(app);
 
-[Collection(PostgresCollection.Name)]
+[Collection(Open311PostgresCollection.Name)]
 public sealed class Open311GetRequestsTestsOnPostgres(PostgresApp app) : Open311GetRequestsTests(app);

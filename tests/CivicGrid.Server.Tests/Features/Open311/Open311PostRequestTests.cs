@@ -431,8 +431,8 @@ public abstract class Open311PostRequestTests(CivicGridApp app) : Open311Test(ap
     }
 }
 
-[Collection(SqliteCollection.Name)]
+[Collection(Open311SqliteCollection.Name)]
 public sealed class Open311PostRequestTestsOnSqlite(SqliteApp app) : Open311PostRequestTests(app);
 
-[Collection(PostgresCollection.Name)]
+[Collection(Open311PostgresCollection.Name)]
 public sealed class Open311PostRequestTestsOnPostgres(PostgresApp app) : Open311PostRequestTests(app);

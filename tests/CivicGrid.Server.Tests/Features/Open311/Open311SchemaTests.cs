@@ -124,8 +124,8 @@ public abstract class Open311SchemaTests(CivicGridApp app) : Open311Test(app)
     }
 }
 
-[Collection(SqliteCollection.Name)]
+[Collection(Open311SqliteCollection.Name)]
 public sealed class Open311SchemaTestsOnSqlite(SqliteApp app) : Open311SchemaTests(app);
 
-[Collection(PostgresCollection.Name)]
+[Collection(Open311PostgresCollection.Name)]
 public sealed class Open311SchemaTestsOnPostgres(PostgresApp app) : Open311SchemaTests(app);

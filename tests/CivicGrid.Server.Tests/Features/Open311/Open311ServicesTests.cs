@@ -171,8 +171,8 @@ public abstract class Open311ServicesTests(CivicGridApp app) : Open311Test(app)
     }
 }
 
-[Collection(SqliteCollection.Name)]
+[Collection(Open311SqliteCollection.Name)]
 public sealed class Open311ServicesTestsOnSqlite(SqliteApp app) : Open311ServicesTests(app);
 
-[Collection(PostgresCollection.Name)]
+[Collection(Open311PostgresCollection.Name)]
 public sealed class Open311ServicesTestsOnPostgres(PostgresApp app) : Open311ServicesTests(app);

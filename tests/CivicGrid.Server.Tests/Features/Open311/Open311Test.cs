@@ -176,3 +176,20 @@ public abstract class Open311Test(CivicGridApp app) : ApiTest(app)
         return content;
     }
 }
+
+/// <summary>
+/// The Open311 tests share a database of their own per engine: the thousand cases of the volume
+/// tests and the clock they move stay out of the shared test district.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class Open311SqliteCollection : ICollectionFixture<SqliteApp>
+{
+    public const string Name = "open311-sqlite";
+}
+
+/// <summary>The Open311 tests' own PostgreSQL database.</summary>
+[CollectionDefinition(Name)]
+public sealed class Open311PostgresCollection : ICollectionFixture<PostgresApp>
+{
+    public const string Name = "open311-postgres";
+}

@@ -155,8 +155,8 @@ public abstract class Open311UpdatesTests(CivicGridApp app) : Open311Test(app)
     }
 }
 
-[Collection(SqliteCollection.Name)]
+[Collection(Open311SqliteCollection.Name)]
 public sealed class Open311UpdatesTestsOnSqlite(SqliteApp app) : Open311UpdatesTests(app);
 
-[Collection(PostgresCollection.Name)]
+[Collection(Open311PostgresCollection.Name)]
 public sealed class Open311UpdatesTestsOnPostgres(PostgresApp app) : Open311UpdatesTests(app);

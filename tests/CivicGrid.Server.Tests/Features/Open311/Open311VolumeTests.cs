@@ -2,10 +2,7 @@ using CivicGrid.Server.Tests.Infrastructure;
 
 namespace CivicGrid.Server.Tests.Features.Open311;
 
-/// <summary>
-/// The 1000-result cap and the paging extension, on a database of their own: the thousand cases
-/// they need stay out of the shared test district.
-/// </summary>
+/// <summary>The 1000-result cap and the paging extension, over a thousand cases.</summary>
 public abstract class Open311VolumeTests(CivicGridApp app) : Open311Test(app)
 {
     [Fact]
@@ -28,20 +25,8 @@ public abstract class Open311VolumeTests(CivicGridApp app) : Open311Test(app)
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class Open311VolumeSqliteCollection : ICollectionFixture<SqliteApp>
-{
-    public const string Name = "open311-volume-sqlite";
-}
-
-[CollectionDefinition(Name)]
-public sealed class Open311VolumePostgresCollection : ICollectionFixture<PostgresApp>
-{
-    public const string Name = "open311-volume-postgres";
-}
-
-[Collection(Open311VolumeSqliteCollection.Name)]
+[Collection(Open311SqliteCollection.Name)]
 public sealed class Open311VolumeTestsOnSqlite(SqliteApp app) : Open311VolumeTests(app);
 
-[Collection(Open311VolumePostgresCollection.Name)]
+[Collection(Open311PostgresCollection.Name)]
 public sealed class Open311VolumeTestsOnPostgres(PostgresApp app) : Open311VolumeTests(app);
