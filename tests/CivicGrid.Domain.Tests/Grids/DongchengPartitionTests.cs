@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CivicGrid.Domain.Grids;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.Overlay;
@@ -171,13 +170,11 @@ public class DongchengPartitionTests(DongchengPartitionFixture fixture) : IClass
     }
 
     [Fact]
-    public void Partition_SameSeed_GivesIdenticalCodesAndGeometriesQuickly()
+    public void Partition_SameSeed_GivesIdenticalCodesAndGeometries()
     {
-        var stopwatch = Stopwatch.StartNew();
+        // Behaviour only: how fast it runs is for bench/, not for a test on a shared machine (DESIGN.md quality rules).
         var again = DongchengDemo.CreatePartition();
-        stopwatch.Stop();
 
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"partition took {stopwatch.Elapsed}");
         Assert.Equal(_partition.Grids.Count, again.Grids.Count);
         for (var i = 0; i < again.Grids.Count; i++)
         {
