@@ -7,6 +7,7 @@ using CivicGrid.Server.Features.Calendar;
 using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Demo;
+using CivicGrid.Server.Features.Open311;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Sensing;
 using CivicGrid.Server.Features.Users;
@@ -46,6 +47,7 @@ public static class ServerHost
         builder.AddSensing();
         builder.AddDemo();
         builder.AddConsole();
+        builder.AddOpen311();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -63,6 +65,7 @@ public static class ServerHost
         app.MapUsers();
         app.MapSensing();
         app.MapConsole();
+        app.MapOpen311();
         return app;
     }
 

@@ -59,7 +59,8 @@ public sealed partial class CaseCommands(CivicGridDbContext db, SlaPolicyProvide
             c.ReportedAt, c.UpdatedAt, c.ClosedAt, c.Version, c.ReporterName, c.ReporterPhone,
             [.. c.AllowedActionsFor(actor).Select(CaseActions.ToApiName)],
             history,
-            [.. c.Stages.Select(s => new CaseStageDto(s.Stage, TimeLimitDto.From(s.Limit), s.StartedAt, s.DueAt, s.WarningAt, s.PausedAt, s.FinishedAt, s.FinishedOnTime, s.ExtendedBy, s.TrafficLight(now)))],
+            // Stages load in no defined order on PostgreSQL (EF Core leaves the owned collection unordered): show them in time order.
+            [.. c.Stages.OrderBy(s => s.StartedAt).ThenBy(s => s.Stage).Select(s => new CaseStageDto(s.Stage, TimeLimitDto.From(s.Limit), s.StartedAt, s.DueAt, s.WarningAt, s.PausedAt, s.FinishedAt, s.FinishedOnTime, s.ExtendedBy, s.TrafficLight(now)))],
             [.. attachments.Select(a => new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256, a.HistorySequence, a.UploadedAt, $"/api/v1/cases/{c.Id}/attachments/{a.Id}"))]);
     }
 
