@@ -107,11 +107,9 @@ public sealed class ConsolePagesTests(ConsoleApp app) : ConsoleTest(app)
         var overview = Path.Combine(dir, "console-overview.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = overview, Type = ScreenshotType.Png });
 
-        var handling = await District.ReportAsync("路面有油污和泥土，道路不洁，行人易滑倒", "06012");
-        handling = await District.StepAsync(handling, "operator", "file", note: "情况属实，予以立案");
-        handling = await District.StepAsync(handling, "dispatcher", "dispatch");
-        await page.GotoAsync($"/cases/{handling.Id}");
+        await page.GotoAsync($"/cases/{District.Closed.Id}");
         await page.GetByTestId("case-status").WaitForAsync();
+        await Assertions.Expect(page.GetByTestId("case-map").Locator("path.cg-grid")).ToHaveCountAsync(1);
         await page.WaitForTimeoutAsync(300);
         var detail = Path.Combine(dir, "console-case.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = detail, Type = ScreenshotType.Png });
