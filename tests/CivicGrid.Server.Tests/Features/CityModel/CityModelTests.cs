@@ -13,7 +13,10 @@ public abstract class CityModelTests(CivicGridApp app) : ApiTest(app)
     public async Task Categories_HoldTheWholeStandardDirectory_InBothLanguages()
     {
         var client = await AsAsync("operator");
-        var all = await client.GetFromJsonAsync<JsonElement[]>("/api/v1/categories", Ct) ?? [];
+        // Local extensions added by other tests on the same database are not part of the directory.
+        var all = (await client.GetFromJsonAsync<JsonElement[]>("/api/v1/categories", Ct) ?? [])
+            .Where(c => !c.GetProperty("isLocalExtension").GetBoolean())
+            .ToArray();
 
         Assert.Equal(153, all.Count(c => c.GetProperty("kind").GetString() == "component"));
         Assert.Equal(250, all.Count(c => c.GetProperty("kind").GetString() == "event"));
