@@ -50,6 +50,9 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         District = await E2EDistrict.SeedAsync(Services, Clock);
+
+        // Generous waits: the suite shares two cores with the other test projects under scripts/test.sh.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

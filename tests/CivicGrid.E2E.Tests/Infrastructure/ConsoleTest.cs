@@ -23,7 +23,7 @@ public abstract class ConsoleTest : IAsyncDisposable
     {
         var context = await App.NewContextAsync();
         _contexts.Add(context);
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 

@@ -107,9 +107,35 @@ public sealed class E2EDistrict
     public Task<CaseDto> StepAsync(CaseDto c, string userName, string action, string? note = null, string? result = null, bool? passed = null) =>
         StepAtAsync(c, userName, TimeSpan.Zero, action, note, result, passed);
 
+    /// <summary>A closed case with its whole history (report → close), for looking at.</summary>
+    public CaseDto Closed { get; private set; } = null!;
+
     private async Task SeedCasesAsync()
     {
-        // Oldest first, so that the newest are on top of the queue like in a real centre.
+        // A day and a half of ordinary work, oldest first, so that the newest are on top of the queue.
+        var random = new Random(2004);
+        for (var i = 0; i < 30; i++)
+        {
+            var (code, text) = Mix[random.Next(Mix.Length)];
+            var age = TimeSpan.FromMinutes(2200 - (i * 70) - random.Next(40));
+            var c = await ReportAtAsync(text, code, -age);
+            var steps = random.Next(6);
+            var at = -age;
+            foreach (var (user, action) in Loop.Take(steps))
+            {
+                at += TimeSpan.FromMinutes(10 + random.Next(50));
+                if (at >= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                c = await StepAtAsync(c, user ?? HandlerFor(c), at, action,
+                    result: action == "feedback" ? "已处理完毕，现场恢复整洁" : null,
+                    passed: action == "check" ? true : null);
+            }
+        }
+
+        // A few by hand: overdue ones, one waiting for a check, one closed.
         await ReportAtAsync("路边有暴露垃圾，影响市容，已堆放两天", "06010", Ago(days: 2, hours: 3));
         var sidewalk = await ReportAtAsync("工地扬尘没有覆盖，风大时尘土飞扬", "08004", Ago(days: 3));
         sidewalk = await StepAtAsync(sidewalk, "operator", Ago(days: 2, hours: 22), "file");
@@ -126,7 +152,7 @@ public sealed class E2EDistrict
         road = await StepAtAsync(road, HandlerFor(road), Ago(days: 3, hours: 21), "accept");
         road = await StepAtAsync(road, HandlerFor(road), Ago(days: 2), "feedback", result: "已修补坑洼并清理积水");
         road = await StepAtAsync(road, "inspector", Ago(days: 1, hours: 20), "check", passed: true);
-        await StepAtAsync(road, "supervisor", Ago(days: 1, hours: 19), "close");
+        Closed = await StepAtAsync(road, "supervisor", Ago(days: 1, hours: 19), "close");
 
         var ads = await ReportAtAsync("电线杆上贴满非法小广告", "07001", Ago(hours: 26));
         await StepAtAsync(ads, "operator", Ago(hours: 25), "file");
@@ -155,6 +181,19 @@ public sealed class E2EDistrict
         await ReportAtAsync("机动车在人行道上乱停放", "09009", Ago(minutes: 25));
         await ReportAtAsync("楼道口乱堆杂物，堵塞消防通道", "06036", Ago(minutes: 5));
     }
+
+    /// <summary>What people report (category, description), as in the demo.</summary>
+    private static readonly (string Code, string Text)[] Mix =
+    [
+        ("06010", "路边有暴露垃圾，影响市容"), ("09009", "机动车在人行道上乱停放"), ("07001", "电线杆上贴满非法小广告"),
+        ("06012", "路面有油污和泥土，道路不洁"), ("09006", "商户占道经营，摆摊到人行道"), ("06036", "楼道口乱堆杂物"),
+        ("09010", "共享单车乱停放堵塞通道"), ("01037", "路灯不亮"), ("01002", "污水井盖破损"), ("06042", "垃圾箱满溢"),
+        ("06013", "道路破损出现坑洼"), ("08004", "工地扬尘没有覆盖"), ("06027", "餐馆油烟污染"),
+    ];
+
+    /// <summary>The happy path after the report; null user = the handler of the case's department.</summary>
+    private static readonly (string? User, string Action)[] Loop =
+        [("operator", "file"), ("dispatcher", "dispatch"), (null, "accept"), (null, "feedback"), ("inspector", "check"), ("supervisor", "close")];
 
     private static TimeSpan Ago(int days = 0, int hours = 0, int minutes = 0) => -(TimeSpan.FromDays(days) + TimeSpan.FromHours(hours) + TimeSpan.FromMinutes(minutes));
 

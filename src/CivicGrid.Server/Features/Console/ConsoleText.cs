@@ -51,8 +51,6 @@ public sealed class ConsoleText
     public required string All { get; init; }
     public required string Confirm { get; init; }
     public required string Cancel { get; init; }
-    public required string Yes { get; init; }
-    public required string No { get; init; }
     public required string Refresh { get; init; }
     public required string None { get; init; }
     public required string Colon { get; init; }
@@ -219,8 +217,6 @@ public sealed class ConsoleText
         All = "全部",
         Confirm = "确定",
         Cancel = "取消",
-        Yes = "是",
-        No = "否",
         Refresh = "刷新",
         None = "无",
         Colon = "：",
@@ -403,8 +399,6 @@ public sealed class ConsoleText
         All = "All",
         Confirm = "Confirm",
         Cancel = "Cancel",
-        Yes = "Yes",
-        No = "No",
         Refresh = "Refresh",
         None = "None",
         Colon = ": ",

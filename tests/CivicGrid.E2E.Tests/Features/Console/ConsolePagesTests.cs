@@ -6,6 +6,9 @@ namespace CivicGrid.E2E.Tests.Features.Console;
 /// <summary>The overview map, the report form, user text as text, and the language switch.</summary>
 public sealed class ConsolePagesTests(ConsoleApp app) : ConsoleTest(app)
 {
+    /// <summary>An 8 × 6 PNG.</summary>
+    private const string TinyPng = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAGCAIAAABxZ0isAAAAEUlEQVR4nGOQj1+BFTEMpAQADjY3IbywHOoAAAAASUVORK5CYII=";
+
     private const string Markup = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">";
 
     [Fact]
@@ -48,6 +51,39 @@ public sealed class ConsolePagesTests(ConsoleApp app) : ConsoleTest(app)
         await page.GetByTestId("case-description").WaitForAsync();
         Assert.Equal("undefined", await page.EvaluateAsync<string>("typeof window.__xss"));
         Assert.Equal(0, await page.Locator("img[src=x]").CountAsync());
+    }
+
+    [Fact]
+    public async Task CasePage_ShowsImageAttachments()
+    {
+        var c = await District.ReportAsync("井盖破损，附现场照片", "01002");
+        var page = await SignedInAsync("operator");
+        var form = page.APIRequest.CreateFormData();
+        form.Set("file", new FilePayload { Name = "现场照片.png", MimeType = "image/png", Buffer = Convert.FromBase64String(TinyPng) });
+        var upload = await page.APIRequest.PostAsync($"/api/v1/cases/{c.Id}/attachments", new() { Multipart = form });
+        Assert.Equal(201, upload.Status);
+
+        await OpenCaseAsync(page, c);
+
+        var image = page.Locator(".cg-attachments img");
+        await Assertions.Expect(image).ToHaveAttributeAsync("alt", "现场照片.png");
+        await Assertions.Expect(image).ToHaveJSPropertyAsync("complete", true);
+        Assert.Equal(8, await image.EvaluateAsync<int>("img => img.naturalWidth"));
+    }
+
+    [Fact]
+    public async Task Queue_FilteredByStatus_ShowsOnlyThatStatus_AndKeepsItInTheUrl()
+    {
+        var page = await SignedInAsync("dispatcher", "/cases");
+        await page.GetByTestId("case-row").First.WaitForAsync();
+
+        await page.Locator(".cg-filters .mud-select").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = "待派遣" }).ClickAsync();
+
+        await page.WaitForURLAsync(url => url.Contains("status=filed", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        var rows = page.GetByTestId("case-row");
+        await Assertions.Expect(rows.Locator(".cg-status").Filter(new() { HasNotTextString = "待派遣" })).ToHaveCountAsync(0);
+        Assert.True(await rows.CountAsync() > 0);
     }
 
     [Fact]
@@ -107,11 +143,9 @@ public sealed class ConsolePagesTests(ConsoleApp app) : ConsoleTest(app)
         var overview = Path.Combine(dir, "console-overview.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = overview, Type = ScreenshotType.Png });
 
-        var handling = await District.ReportAsync("路面有油污和泥土，道路不洁，行人易滑倒", "06012");
-        handling = await District.StepAsync(handling, "operator", "file", note: "情况属实，予以立案");
-        handling = await District.StepAsync(handling, "dispatcher", "dispatch");
-        await page.GotoAsync($"/cases/{handling.Id}");
+        await page.GotoAsync($"/cases/{District.Closed.Id}");
         await page.GetByTestId("case-status").WaitForAsync();
+        await Assertions.Expect(page.GetByTestId("case-map").Locator("path.cg-grid")).ToHaveCountAsync(1);
         await page.WaitForTimeoutAsync(300);
         var detail = Path.Combine(dir, "console-case.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = detail, Type = ScreenshotType.Png });
