@@ -32,6 +32,10 @@ public static class SensingFeature
         builder.Services.AddSingleton<SensingMetrics>();
         builder.Services.AddSingleton<TelemetryIngress>();
         builder.Services.AddScoped<DeviceRegistry>();
+        builder.Services.AddSingleton<AlarmRuleCache>();
+        builder.Services.AddScoped<AlarmActions>();
+        builder.Services.AddSingleton<AlarmEngine>();
+        builder.Services.AddHostedService<SensingJob>();
         builder.Services.AddSingleton<TelemetryWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
 
@@ -45,6 +49,8 @@ public static class SensingFeature
     {
         app.MapDevices();
         app.MapTelemetry();
+        app.MapAlarmRules();
+        app.MapAlarms();
         return app;
     }
 }

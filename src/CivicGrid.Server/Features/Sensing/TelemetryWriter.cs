@@ -13,13 +13,11 @@ namespace CivicGrid.Server.Features.Sensing;
 public sealed partial class TelemetryWriter(
     TelemetryIngress ingress,
     IServiceScopeFactory scopes,
+    AlarmEngine alarms,
     IOptions<TelemetryOptions> options,
     SensingMetrics metrics,
     ILogger<TelemetryWriter> logger) : BackgroundService
 {
-    /// <summary>Raised after each committed batch with the payloads and what became of them (the rule engine listens).</summary>
-    public event Func<IReadOnlyList<(TelemetryBatchItem Item, TelemetryItemResult Result)>, CancellationToken, Task>? Committed;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = ingress.Reader;
@@ -84,16 +82,14 @@ public sealed partial class TelemetryWriter(
             committed.Add((item.Batch, result));
         }
 
-        if (Committed is { } handler)
+        try
         {
-            try
-            {
-                await handler(committed, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogRulesFailed(logger, e);
-            }
+            // After the acknowledgement: a crash here loses no reading, only this evaluation (the next reading re-evaluates).
+            await alarms.OnCommittedAsync(committed, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRulesFailed(logger, e);
         }
     }
 
