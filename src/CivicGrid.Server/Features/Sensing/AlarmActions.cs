@@ -15,7 +15,7 @@ namespace CivicGrid.Server.Features.Sensing;
 /// reported → filed → dispatched to the responsible department), updates it, or clears it (and
 /// notes in a case not yet handled that the alarm cleared).
 /// </summary>
-public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvider sla, SensingMetrics metrics, ILogger<AlarmActions> logger)
+public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvider sla, SensingMetrics metrics, SensingLiveFeed live, ILogger<AlarmActions> logger)
 {
     /// <summary>The actor of automatic steps: the sensing system, acting with a supervisor's rights to file and dispatch.</summary>
     public static Actor SensingActor { get; } = new(Guid.Empty, "物联感知（系统）", Role.Supervisor, null);
@@ -37,6 +37,7 @@ public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvide
             alarm.LinkCase(filed.Id, filed.Number, $"案件 {filed.Number} ({filed.Status})", at);
         }
 
+        Outbox(alarm, "AlarmRaised", at);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -50,6 +51,7 @@ public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvide
         }
 
         metrics.Alarm("raised");
+        live.Alarm(alarm, "raised", at);
         LogRaised(logger, rule.Name, subjectKey, message);
         return alarm;
     }
@@ -92,6 +94,7 @@ public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvide
             @case.RecordAlarmCleared(alarm.Id, SensingActor, at, text);
         }
 
+        Outbox(alarm, "AlarmCleared", at);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -104,9 +107,26 @@ public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvide
         }
 
         metrics.Alarm("cleared");
+        live.Alarm(alarm, "cleared", at);
         LogCleared(logger, alarm.RuleName, alarm.SubjectKey, actor.DisplayName);
         return alarm;
     }
+
+    /// <summary>Puts an alarm change in the outbox, in the caller's transaction, for delivery beyond the process.</summary>
+    public void Outbox(Alarm alarm, string type, DateTimeOffset at) =>
+        db.Outbox.Add(new OutboxMessage
+        {
+            Type = type,
+            Payload = System.Text.Json.JsonSerializer.Serialize(new
+            {
+                alarmId = alarm.Id, ruleId = alarm.RuleId, alarm.SubjectKey, alarm.DeviceId, severity = alarm.Severity.ToString(), state = alarm.State.ToString(),
+                alarm.Value, alarm.Message, alarm.CaseId, at,
+            }, RuleJson.Options),
+            CreatedAt = at,
+        });
+
+    /// <summary>Tells the live feed about a committed change.</summary>
+    public void Announce(Alarm alarm, string action, DateTimeOffset at) => live.Alarm(alarm, action, at);
 
     private async Task<Case> FileCaseAsync(Alarm alarm, AlarmRule rule, RuleCaseMapping mapping, Device device, DateTimeOffset at, CancellationToken ct)
     {

@@ -55,11 +55,14 @@ public static class AlarmEndpoints
         group.MapGet("/{id:guid}", async (Guid id, CivicGridDbContext db, CancellationToken ct) =>
             Results.Ok(await LoadDtoAsync(db, id, ct)))
             .WithName("GetAlarm").WithSummary("One alarm with its history.").Produces<AlarmDto>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id:guid}/acknowledge", async (Guid id, AlarmActionRequest? request, CivicGridDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/acknowledge", async (Guid id, AlarmActionRequest? request, CivicGridDbContext db, AlarmActions actions, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         {
             var alarm = await db.Alarms.FirstOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("Alarm", id.ToString());
-            alarm.Acknowledge(http.User.ToActor(), Note(request), clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            alarm.Acknowledge(http.User.ToActor(), Note(request), now);
+            actions.Outbox(alarm, "AlarmAcknowledged", now);
             await db.SaveChangesAsync(ct);
+            actions.Announce(alarm, "acknowledged", now);
             http.RequestServices.GetRequiredService<SensingMetrics>().Alarm("acknowledged");
             return Results.Ok(await LoadDtoAsync(db, id, ct));
         }).WithName("AcknowledgeAlarm").WithSummary("Take note of an open alarm (确认); it stays open until its condition ends.")

@@ -30,6 +30,7 @@ public static class SensingFeature
                 .RequireClaim(DeviceTokenAuthentication.DeviceIdClaim));
 
         builder.Services.AddSingleton<SensingMetrics>();
+        builder.Services.AddSingleton<SensingLiveFeed>();
         builder.Services.AddSingleton<TelemetryIngress>();
         builder.Services.AddScoped<DeviceRegistry>();
         builder.Services.AddSingleton<AlarmRuleCache>();
@@ -42,6 +43,7 @@ public static class SensingFeature
         // Registered after the writer, so it stops first: no new publishes while the queue drains.
         builder.Services.AddSingleton<MqttBroker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
+        builder.Services.AddHostedService<Simulation.SensingDemo>();
         return builder;
     }
 
@@ -51,6 +53,7 @@ public static class SensingFeature
         app.MapTelemetry();
         app.MapAlarmRules();
         app.MapAlarms();
+        SensingLiveFeed.MapLiveFeed(app);
         return app;
     }
 }

@@ -14,6 +14,7 @@ public sealed partial class TelemetryWriter(
     TelemetryIngress ingress,
     IServiceScopeFactory scopes,
     AlarmEngine alarms,
+    SensingLiveFeed live,
     IOptions<TelemetryOptions> options,
     SensingMetrics metrics,
     ILogger<TelemetryWriter> logger) : BackgroundService
@@ -80,6 +81,13 @@ public sealed partial class TelemetryWriter(
 
             item.Done.TrySetResult(new IngestOutcome(IngestStatus.Stored, result.Stored.Count, result.Duplicates, item.Batch.Rejections));
             committed.Add((item.Batch, result));
+            if (live.HasSubscribers)
+            {
+                foreach (var message in result.Stored)
+                {
+                    live.Telemetry(item.Batch.DeviceId, message);
+                }
+            }
         }
 
         try
