@@ -17,7 +17,7 @@ namespace CivicGrid.Server;
 /// </summary>
 public static class CivicGridCli
 {
-    private static readonly string[] Subcommands = ["serve", "migrate", "seed", "users", "export"];
+    private static readonly string[] Subcommands = ["serve", "migrate", "seed", "users", "export", "simulate"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -73,6 +73,7 @@ public static class CivicGridCli
 
         root.Add(BuildUsers(dataDir));
         root.Add(BuildExport(dataDir));
+        root.Add(Features.Sensing.Simulation.SimulateCommand.Build(dataDir, WithServicesAsync));
         return root;
     }
 

@@ -384,6 +384,24 @@ public sealed class Case
         return true;
     }
 
+    /// <summary>
+    /// Notes in the history that the sensor alarm which filed the case has cleared (告警解除) while
+    /// the case is still waiting to be handled; the status does not change. Returns false, and
+    /// records nothing, once the department has reported back or the case has ended.
+    /// </summary>
+    public bool RecordAlarmCleared(Guid alarmId, Actor actor, DateTimeOffset now, string note)
+    {
+        if (CaseWorkflow.IsTerminal(Status) || Status == CaseStatus.Checking)
+        {
+            return false;
+        }
+
+        UpdatedAt = now;
+        Record("alarmCleared", Status, actor, now, note, JsonSerializer.Serialize(new Dictionary<string, object?>(StringComparer.Ordinal) { ["alarmId"] = alarmId }, DetailsJson));
+        _events.Add(new CaseAlarmCleared(Id, Number, now, alarmId));
+        return true;
+    }
+
     /// <summary>The traffic light of the running stage at a moment.</summary>
     public Light LightAt(DateTimeOffset now) => LightOf(CurrentWarnAt, CurrentDueAt, now);
 

@@ -14,3 +14,7 @@ public sealed record CaseTransitioned(Guid CaseId, string CaseNumber, DateTimeOf
 /// <summary>A stage passed its deadline.</summary>
 public sealed record CaseStageOverdue(Guid CaseId, string CaseNumber, DateTimeOffset At, Sla.CaseStage Stage, DateTimeOffset DueAt)
     : CaseEvent(CaseId, CaseNumber, At);
+
+/// <summary>The sensor alarm behind the case cleared before the case was handled.</summary>
+public sealed record CaseAlarmCleared(Guid CaseId, string CaseNumber, DateTimeOffset At, Guid AlarmId)
+    : CaseEvent(CaseId, CaseNumber, At);

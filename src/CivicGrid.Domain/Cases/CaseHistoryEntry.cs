@@ -34,7 +34,7 @@ public sealed class CaseHistoryEntry
     /// <summary>1 for the report, then one more per step.</summary>
     public int Sequence { get; private set; }
 
-    /// <summary>"report" or the camelCase name of the <see cref="CaseAction"/>, or "overdue" for an escalation.</summary>
+    /// <summary>"report" or the camelCase name of the <see cref="CaseAction"/>, "overdue" for an escalation, or "alarmCleared" when the sensor alarm behind the case cleared.</summary>
     public string Action { get; private set; }
 
     public CaseStatus? FromStatus { get; private set; }

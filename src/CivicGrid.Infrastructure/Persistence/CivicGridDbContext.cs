@@ -54,6 +54,12 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
 
     public DbSet<TelemetryDeadLetterRecord> TelemetryDeadLetters => Set<TelemetryDeadLetterRecord>();
 
+    public DbSet<Domain.Telemetry.Rules.AlarmRule> AlarmRules => Set<Domain.Telemetry.Rules.AlarmRule>();
+
+    public DbSet<Alarm> Alarms => Set<Alarm>();
+
+    public DbSet<AlarmHistoryEntry> AlarmHistory => Set<AlarmHistoryEntry>();
+
     private static readonly JsonSerializerOptions OutboxJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },

@@ -631,6 +631,163 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("CivicGrid.Domain.Telemetry.Alarm", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CaseNumber")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClearedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClearedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommunityCode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeviceType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GridCode")
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RaisedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StreetCode")
+                        .IsRequired()
+                        .HasMaxLength(9)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UpdateCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("RaisedAt");
+
+                    b.HasIndex("CommunityCode", "RaisedAt");
+
+                    b.HasIndex("DeviceId", "RaisedAt");
+
+                    b.HasIndex("RuleId", "RaisedAt");
+
+                    b.HasIndex("RuleId", "SubjectKey")
+                        .IsUnique()
+                        .HasFilter("\"State\" <> 'Cleared'");
+
+                    b.HasIndex("State", "RaisedAt");
+
+                    b.ToTable("alarms", (string)null);
+                });
+
+            modelBuilder.Entity("CivicGrid.Domain.Telemetry.AlarmHistoryEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ActorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AlarmId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlarmId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("alarm_history", (string)null);
+                });
+
             modelBuilder.Entity("CivicGrid.Domain.Telemetry.Device", b =>
                 {
                     b.Property<string>("Id")
@@ -717,6 +874,47 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     b.HasIndex("Type", "State");
 
                     b.ToTable("devices", (string)null);
+                });
+
+            modelBuilder.Entity("CivicGrid.Domain.Telemetry.Rules.AlarmRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeviceType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.HasIndex("Enabled", "DeviceType");
+
+                    b.ToTable("alarm_rules", (string)null);
                 });
 
             modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.ApiClient", b =>
@@ -1237,6 +1435,15 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CivicGrid.Domain.Telemetry.AlarmHistoryEntry", b =>
+                {
+                    b.HasOne("CivicGrid.Domain.Telemetry.Alarm", null)
+                        .WithMany("History")
+                        .HasForeignKey("AlarmId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.Open311Submission", b =>
                 {
                     b.HasOne("CivicGrid.Infrastructure.Persistence.ApiClient", null)
@@ -1275,6 +1482,11 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
             modelBuilder.Entity("CivicGrid.Domain.CityModel.ResponsibilityGrid", b =>
                 {
                     b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("CivicGrid.Domain.Telemetry.Alarm", b =>
+                {
+                    b.Navigation("History");
                 });
 #pragma warning restore 612, 618
         }

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CivicGrid.Server.Features.Sensing;
 
 /// <summary>Registration, changes and retirement of devices, one transaction per command.</summary>
-public sealed class DeviceRegistry(CivicGridDbContext db, GridLocator grids, TimeProvider clock)
+public sealed class DeviceRegistry(CivicGridDbContext db, GridLocator grids, MqttBroker broker, TimeProvider clock)
 {
     public const int MaxImportRows = 10_000;
 
@@ -120,6 +120,7 @@ public sealed class DeviceRegistry(CivicGridDbContext db, GridLocator grids, Tim
         var device = await LoadAsync(id, ct);
         device.Retire(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
+        await broker.DisconnectAsync(id);
     }
 
     public async Task<DeviceTokenDto> RotateTokenAsync(string id, CancellationToken ct)
@@ -127,6 +128,7 @@ public sealed class DeviceRegistry(CivicGridDbContext db, GridLocator grids, Tim
         var device = await LoadAsync(id, ct);
         var token = device.RotateToken(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
+        await broker.DisconnectAsync(id);
         return new DeviceTokenDto(device.Id, token);
     }
 

@@ -14,7 +14,7 @@ namespace CivicGrid.Server.Features.Sensing;
 /// collide with the users' bearer tokens). The token's SHA-256 is looked up; a retired device's
 /// token is refused.
 /// </summary>
-public sealed class DeviceTokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, CivicGridDbContext db)
+public sealed class DeviceTokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, CivicGridDbContext db, SensingMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "device-token";
@@ -47,6 +47,7 @@ public sealed class DeviceTokenAuthentication(IOptionsMonitor<AuthenticationSche
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (device is null)
         {
+            metrics.Rejected("http", "badToken");
             return AuthenticateResult.Fail("Unknown or retired device token.");
         }
 

@@ -69,6 +69,25 @@ public sealed partial class MqttBroker(
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Drops a device's MQTT connection on this node (after it was retired or its token changed); returns whether it was connected.</summary>
+    public async Task<bool> DisconnectAsync(string deviceId)
+    {
+        if (_server is not { IsStarted: true } server)
+        {
+            return false;
+        }
+
+        try
+        {
+            await server.DisconnectClientAsync(deviceId, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized, ReasonString = "The device was retired or its token changed." });
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Whether a device may publish to a topic: only its own telemetry topic.</summary>
     public static bool MayPublish(string deviceId, string topic) =>
         string.Equals(topic, DeviceRegistry.TopicOf(deviceId), StringComparison.Ordinal);

@@ -30,14 +30,20 @@ public static class SensingFeature
                 .RequireClaim(DeviceTokenAuthentication.DeviceIdClaim));
 
         builder.Services.AddSingleton<SensingMetrics>();
+        builder.Services.AddSingleton<SensingLiveFeed>();
         builder.Services.AddSingleton<TelemetryIngress>();
         builder.Services.AddScoped<DeviceRegistry>();
+        builder.Services.AddSingleton<AlarmRuleCache>();
+        builder.Services.AddScoped<AlarmActions>();
+        builder.Services.AddSingleton<AlarmEngine>();
+        builder.Services.AddHostedService<SensingJob>();
         builder.Services.AddSingleton<TelemetryWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
 
         // Registered after the writer, so it stops first: no new publishes while the queue drains.
         builder.Services.AddSingleton<MqttBroker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
+        builder.Services.AddHostedService<Simulation.SensingDemo>();
         return builder;
     }
 
@@ -45,6 +51,9 @@ public static class SensingFeature
     {
         app.MapDevices();
         app.MapTelemetry();
+        app.MapAlarmRules();
+        app.MapAlarms();
+        SensingLiveFeed.MapLiveFeed(app);
         return app;
     }
 }

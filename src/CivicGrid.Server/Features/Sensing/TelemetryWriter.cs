@@ -13,13 +13,12 @@ namespace CivicGrid.Server.Features.Sensing;
 public sealed partial class TelemetryWriter(
     TelemetryIngress ingress,
     IServiceScopeFactory scopes,
+    AlarmEngine alarms,
+    SensingLiveFeed live,
     IOptions<TelemetryOptions> options,
     SensingMetrics metrics,
     ILogger<TelemetryWriter> logger) : BackgroundService
 {
-    /// <summary>Raised after each committed batch with the payloads and what became of them (the rule engine listens).</summary>
-    public event Func<IReadOnlyList<(TelemetryBatchItem Item, TelemetryItemResult Result)>, CancellationToken, Task>? Committed;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = ingress.Reader;
@@ -82,18 +81,23 @@ public sealed partial class TelemetryWriter(
 
             item.Done.TrySetResult(new IngestOutcome(IngestStatus.Stored, result.Stored.Count, result.Duplicates, item.Batch.Rejections));
             committed.Add((item.Batch, result));
+            if (live.HasSubscribers)
+            {
+                foreach (var message in result.Stored)
+                {
+                    live.Telemetry(item.Batch.DeviceId, message);
+                }
+            }
         }
 
-        if (Committed is { } handler)
+        try
         {
-            try
-            {
-                await handler(committed, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogRulesFailed(logger, e);
-            }
+            // After the acknowledgement: a crash here loses no reading, only this evaluation (the next reading re-evaluates).
+            await alarms.OnCommittedAsync(committed, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRulesFailed(logger, e);
         }
     }
 

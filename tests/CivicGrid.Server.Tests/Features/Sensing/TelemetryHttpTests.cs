@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CivicGrid.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CivicGrid.Server.Tests.Features.Sensing;
 
@@ -180,6 +183,39 @@ public abstract class TelemetryHttpTests(CivicGridApp app) : SensingTest(app)
         // The bucket refills with time: a second later the device may send again.
         App.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.OK, (await PostTelemetryAsync(flooder, $$$"""{"ts":"{{{Ts()}}}","values":{"db":51}}""")).StatusCode);
+    }
+
+    [Fact]
+    public async Task RefusedAndDeadLetteredMessages_AreCountedInMetrics()
+    {
+        var device = await RegisterAsync("bin");
+        var factory = App.Services.GetRequiredService<IMeterFactory>();
+        var counts = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name.StartsWith("civicgrid.telemetry.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var key = instrument.Name + ":" + string.Join(",", tags.ToArray().OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}"));
+            counts.AddOrUpdate(key, value, (_, v) => v + value);
+        });
+        listener.Start();
+
+        await PostTelemetryAsync(device, "{not json");
+        await PostTelemetryAsync(device, $$$"""{"ts":"{{{Ts()}}}","values":{"fill_pct":101}}""");
+        await PostTelemetryAsync(device, $$$"""{"ts":"{{{Ts()}}}","values":{"fill_pct":1}}""", token: "cgd_wrong");
+        await PostTelemetryAsync(device, $$$"""{"ts":"{{{Ts()}}}","values":{"fill_pct":1}}""");
+
+        Assert.Equal(1, counts.GetValueOrDefault("civicgrid.telemetry.rejections:channel=http,reason=malformedJson"));
+        Assert.Equal(1, counts.GetValueOrDefault("civicgrid.telemetry.rejections:channel=http,reason=outOfRange"));
+        Assert.True(counts.GetValueOrDefault("civicgrid.telemetry.rejections:channel=http,reason=badToken") >= 1);
+        Assert.Equal(2, counts.GetValueOrDefault("civicgrid.telemetry.messages:channel=http,outcome=deadLettered"));
+        Assert.Equal(1, counts.GetValueOrDefault("civicgrid.telemetry.messages:channel=http,outcome=stored"));
     }
 
     [Fact]

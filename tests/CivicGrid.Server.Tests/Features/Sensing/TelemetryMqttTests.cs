@@ -82,6 +82,26 @@ public abstract class TelemetryMqttTests(CivicGridApp app) : SensingTest(app)
     }
 
     [Fact]
+    public async Task Retire_DropsTheConnection_AndRefusesTheNextOne()
+    {
+        var device = await RegisterAsync("bin");
+        using var client = await ConnectAsync(device);
+        var disconnected = new TaskCompletionSource();
+        client.DisconnectedAsync += _ =>
+        {
+            disconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+        var admin = await AsAsync("admin");
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/devices/{device.Id}", Ct)).StatusCode);
+
+        await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        using var again = NewMqttClient();
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, (await again.ConnectAsync(MqttOptions(device.Id, device.Id, device.Token), Ct)).ResultCode);
+    }
+
+    [Fact]
     public async Task Subscribe_OutsideItsOwnTopics_IsRefused()
     {
         var device = await RegisterAsync("bin");

@@ -12,6 +12,75 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "alarm_rules",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DeviceType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Definition = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_alarm_rules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "alarms",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RuleId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RuleName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    SubjectKey = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    DeviceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    DeviceType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    GridCode = table.Column<string>(type: "TEXT", maxLength: 15, nullable: true),
+                    CommunityCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: true),
+                    RaisedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdateCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    AcknowledgedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AcknowledgedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ClearedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClearedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CaseId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CaseNumber = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_alarms", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_clients",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    KeyPrefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    KeyHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedById = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_clients", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "calendar_days",
                 columns: table => new
                 {
@@ -117,6 +186,33 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "devices",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Longitude = table.Column<double>(type: "REAL", nullable: false),
+                    Latitude = table.Column<double>(type: "REAL", nullable: false),
+                    GridCode = table.Column<string>(type: "TEXT", maxLength: 15, nullable: false),
+                    CommunityCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: false),
+                    ComponentId = table.Column<string>(type: "TEXT", maxLength: 17, nullable: true),
+                    DepartmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RetiredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_devices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "idempotency_records",
                 columns: table => new
                 {
@@ -177,6 +273,41 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "telemetry_dead_letters",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DeviceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Topic = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Field = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_telemetry_dead_letters", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "telemetry_readings",
+                columns: table => new
+                {
+                    DeviceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Ts = table.Column<long>(type: "INTEGER", nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: false),
+                    Raw = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_telemetry_readings", x => new { x.DeviceId, x.Name, x.Ts });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "time_limits",
                 columns: table => new
                 {
@@ -208,6 +339,32 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "alarm_history",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AlarmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<int>(type: "INTEGER", nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ActorId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Value = table.Column<double>(type: "REAL", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_alarm_history", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_alarm_history_alarms_AlarmId",
+                        column: x => x.AlarmId,
+                        principalTable: "alarms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -290,6 +447,78 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     table.PrimaryKey("PK_case_stages", x => x.Id);
                     table.ForeignKey(
                         name: "FK_case_stages_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "open311_submissions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CaseId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ApiClientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    JurisdictionId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    DeviceId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    AccountId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    MediaUrl = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    MediaAttachmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AttributesJson = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: true),
+                    CoordinateSystem = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_open311_submissions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_open311_submissions_api_clients_ApiClientId",
+                        column: x => x.ApiClientId,
+                        principalTable: "api_clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_open311_submissions_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "open311_updates",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ApiClientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    FirstName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LastName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    MediaUrl = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    MediaAttachmentId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_open311_updates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_open311_updates_api_clients_ApiClientId",
+                        column: x => x.ApiClientId,
+                        principalTable: "api_clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_open311_updates_cases_CaseId",
                         column: x => x.CaseId,
                         principalTable: "cases",
                         principalColumn: "Id",
@@ -417,6 +646,70 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_alarm_history_AlarmId_Sequence",
+                table: "alarm_history",
+                columns: new[] { "AlarmId", "Sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_alarm_rules_Enabled_DeviceType",
+                table: "alarm_rules",
+                columns: new[] { "Enabled", "DeviceType" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_alarm_rules_Name",
+                table: "alarm_rules",
+                column: "Name");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_alarms_CaseId",
+                table: "alarms",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_alarms_CommunityCode_RaisedAt",
+                table: "alarms",
+                columns: new[] { "CommunityCode", "RaisedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_alarms_DeviceId_RaisedAt",
+                table: "alarms",
+                columns: new[] { "DeviceId", "RaisedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_alarms_RaisedAt",
+                table: "alarms",
+                column: "RaisedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_alarms_RuleId_RaisedAt",
+                table: "alarms",
+                columns: new[] { "RuleId", "RaisedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_alarms_RuleId_SubjectKey",
+                table: "alarms",
+                columns: new[] { "RuleId", "SubjectKey" },
+                unique: true,
+                filter: "\"State\" <> 'Cleared'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_alarms_State_RaisedAt",
+                table: "alarms",
+                columns: new[] { "State", "RaisedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_clients_KeyHash",
+                table: "api_clients",
+                column: "KeyHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_api_clients_KeyPrefix",
+                table: "api_clients",
+                column: "KeyPrefix");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_case_attachments_CaseId",
                 table: "case_attachments",
                 column: "CaseId");
@@ -510,9 +803,63 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_devices_CommunityCode",
+                table: "devices",
+                column: "CommunityCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_devices_ComponentId",
+                table: "devices",
+                column: "ComponentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_devices_GridCode",
+                table: "devices",
+                column: "GridCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_devices_State_LastSeenAt",
+                table: "devices",
+                columns: new[] { "State", "LastSeenAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_devices_TokenHash",
+                table: "devices",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_devices_Type_State",
+                table: "devices",
+                columns: new[] { "Type", "State" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_idempotency_records_CreatedAt",
                 table: "idempotency_records",
                 column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_open311_submissions_ApiClientId_IdempotencyKey",
+                table: "open311_submissions",
+                columns: new[] { "ApiClientId", "IdempotencyKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_open311_submissions_CaseId",
+                table: "open311_submissions",
+                column: "CaseId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_open311_updates_ApiClientId_ExternalId",
+                table: "open311_updates",
+                columns: new[] { "ApiClientId", "ExternalId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_open311_updates_CaseId_ReceivedAt",
+                table: "open311_updates",
+                columns: new[] { "CaseId", "ReceivedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_outbox_CreatedAt",
@@ -547,6 +894,21 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 column: "DepartmentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_telemetry_dead_letters_DeviceId_ReceivedAt",
+                table: "telemetry_dead_letters",
+                columns: new[] { "DeviceId", "ReceivedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_telemetry_dead_letters_ReceivedAt",
+                table: "telemetry_dead_letters",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_telemetry_readings_Ts",
+                table: "telemetry_readings",
+                column: "Ts");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_time_limits_CategoryCode_Urgency_Stage",
                 table: "time_limits",
                 columns: new[] { "CategoryCode", "Urgency", "Stage" },
@@ -578,6 +940,12 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "alarm_history");
+
+            migrationBuilder.DropTable(
+                name: "alarm_rules");
+
+            migrationBuilder.DropTable(
                 name: "calendar_days");
 
             migrationBuilder.DropTable(
@@ -599,7 +967,16 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 name: "components");
 
             migrationBuilder.DropTable(
+                name: "devices");
+
+            migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "open311_submissions");
+
+            migrationBuilder.DropTable(
+                name: "open311_updates");
 
             migrationBuilder.DropTable(
                 name: "outbox");
@@ -611,10 +988,22 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 name: "responsibility_rules");
 
             migrationBuilder.DropTable(
+                name: "telemetry_dead_letters");
+
+            migrationBuilder.DropTable(
+                name: "telemetry_readings");
+
+            migrationBuilder.DropTable(
                 name: "time_limits");
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "alarms");
+
+            migrationBuilder.DropTable(
+                name: "api_clients");
 
             migrationBuilder.DropTable(
                 name: "cases");
