@@ -38,4 +38,13 @@ internal static class ETags
 
         return expected ?? NoVersion;
     }
+
+    /// <summary>Throws 412 when the request's If-Match names another version. No If-Match: no check.</summary>
+    public static void CheckIfMatch(HttpRequest request, int currentVersion)
+    {
+        if (ExpectedVersion(request) is { } expected && expected != currentVersion)
+        {
+            throw new PreconditionFailedException($"If-Match {request.Headers.IfMatch} does not match the current version {For(currentVersion)}.");
+        }
+    }
 }
