@@ -70,13 +70,23 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        await base.DisposeAsync();
+        try
+        {
+            await base.DisposeAsync();
+        }
+        catch (Exception e) when (e is OperationCanceledException or AggregateException or InvalidOperationException)
+        {
+            // Stopping the server can exceed its shutdown timeout on a loaded machine; the tests have
+            // already passed or failed on their own, so say what happened instead of failing the run.
+            await Console.Error.WriteLineAsync($"E2E server shutdown: {e.GetType().Name}: {e.Message}");
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(_dataDir, recursive: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A file still held by a finishing background task; the OS cleans the temp folder.
         }
