@@ -7,6 +7,7 @@ using CivicGrid.Server.Features.Calendar;
 using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Demo;
+using CivicGrid.Server.Features.Intake.Classification;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Users;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,7 @@ public static class ServerHost
         builder.AddCityModel();
         builder.AddCalendar();
         builder.AddCases();
+        builder.AddClassification();
         builder.AddUsers();
         builder.AddDemo();
 
