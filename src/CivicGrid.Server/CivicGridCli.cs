@@ -5,6 +5,7 @@ using System.Text.Json;
 using CivicGrid.Domain.Identity;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Demo;
+using CivicGrid.Server.Features.Intake.Classification;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Users;
 using Microsoft.EntityFrameworkCore;
@@ -13,11 +14,11 @@ namespace CivicGrid.Server;
 
 /// <summary>
 /// The <c>civicgrid</c> command line: <c>serve</c> (the default), <c>migrate</c>, <c>seed</c>,
-/// <c>users</c> and <c>export</c>. Errors print one line on stderr and exit non-zero.
+/// <c>users</c>, <c>export</c> and <c>model</c>. Errors print one line on stderr and exit non-zero.
 /// </summary>
 public static class CivicGridCli
 {
-    private static readonly string[] Subcommands = ["serve", "migrate", "seed", "users", "export", "simulate"];
+    private static readonly string[] Subcommands = ["serve", "migrate", "seed", "users", "export", "simulate", "model"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -74,6 +75,7 @@ public static class CivicGridCli
         root.Add(BuildUsers(dataDir));
         root.Add(BuildExport(dataDir));
         root.Add(Features.Sensing.Simulation.SimulateCommand.Build(dataDir, WithServicesAsync));
+        root.Add(ModelCommands.Build(dataDir));
         return root;
     }
 

@@ -8,6 +8,7 @@ using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Demo;
 using CivicGrid.Server.Features.Open311;
+using CivicGrid.Server.Features.Intake.Classification;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Sensing;
 using CivicGrid.Server.Features.Users;
@@ -43,6 +44,7 @@ public static class ServerHost
         builder.AddCityModel();
         builder.AddCalendar();
         builder.AddCases();
+        builder.AddClassification();
         builder.AddUsers();
         builder.AddSensing();
         builder.AddDemo();
