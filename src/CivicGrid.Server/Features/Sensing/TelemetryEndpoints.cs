@@ -34,11 +34,17 @@ public static class TelemetryEndpoints
         staff.MapGet("/devices/{id}/telemetry", GetSeriesAsync).WithName("GetTelemetry")
             .WithSummary("A device's telemetry between from and to (default: the last 24 hours), raw or as minute/hour min/max/avg/count.")
             .Produces<TelemetrySeriesDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        staff.MapGet("/telemetry/aggregate", AggregateAsync).WithName("AggregateTelemetry")
+            .WithSummary("Roll-up over an area or asset type: min/max/avg/count per minute or hour of one value across the devices of a type in a grid, community or street (or all of them).")
+            .Produces<AreaSeriesDto>().ProducesValidationProblem();
         staff.MapGet("/telemetry/dead-letters", ListDeadLettersAsync).WithName("ListDeadLetters")
             .WithSummary("Refused telemetry messages with the reason, newest first.")
             .Produces<List<DeadLetterDto>>();
         return app;
     }
+
+    /// <summary>An area's roll-up of one value over the devices of a type.</summary>
+    public sealed record AreaSeriesDto(string Type, string Name, string? GridCode, string? CommunityCode, string? StreetCode, int Devices, TelemetryResolution Resolution, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<TelemetryBucketDto> Buckets);
 
     /// <summary>The telemetry payload as documented (DESIGN.md).</summary>
     public sealed record TelemetryPayloadDoc(DateTimeOffset Ts, IDictionary<string, object> Values);
@@ -112,6 +118,41 @@ public static class TelemetryEndpoints
         }
 
         return Results.Ok(await TelemetryQueries.SeriesAsync(db, device, from, to, res, name, clock.GetUtcNow(), ct));
+    }
+
+    private static async Task<IResult> AggregateAsync(
+        string? type, string? name, string? gridCode, string? communityCode, string? streetCode, DateTimeOffset? from, DateTimeOffset? to, string? resolution,
+        CivicGridDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var deviceType = DeviceTypes.Find(type) ?? throw new DomainValidationException("type", $"type is one of: {string.Join(", ", DeviceTypes.All.Select(t => t.Code))}.");
+        if (name is null || deviceType.Field(name) is null)
+        {
+            throw new DomainValidationException("name", $"name is one of {deviceType.Code}'s values: {string.Join(", ", deviceType.Fields.Select(f => f.Name))}.");
+        }
+
+        var res = TelemetryResolution.Hour;
+        if (resolution is not null && (!Enum.TryParse(resolution, ignoreCase: true, out res) || res == TelemetryResolution.Raw || int.TryParse(resolution, CultureInfo.InvariantCulture, out _)))
+        {
+            throw new DomainValidationException("resolution", "resolution is minute or hour.");
+        }
+
+        var end = (to ?? clock.GetUtcNow()).ToUniversalTime();
+        var start = (from ?? end.AddDays(-1)).ToUniversalTime();
+        var maxSpan = res == TelemetryResolution.Minute ? TimeSpan.FromDays(2) : TimeSpan.FromDays(62);
+        if (start >= end || end - start > maxSpan)
+        {
+            throw new DomainValidationException("from", $"from lies before to, at most {maxSpan.TotalDays:0} days before it at this resolution.");
+        }
+
+        var q = db.Devices.AsNoTracking().Where(d => d.Type == deviceType.Code);
+        q = gridCode is null ? q : q.Where(d => d.GridCode == gridCode);
+        q = communityCode is null ? q : q.Where(d => d.CommunityCode == communityCode);
+        q = streetCode is null ? q : q.Where(d => d.StreetCode == streetCode);
+        var ids = await q.Select(d => d.Id).ToListAsync(ct);
+        var buckets = ids.Count == 0
+            ? new Dictionary<string, IReadOnlyList<TelemetryBucketDto>>(StringComparer.Ordinal)
+            : await TelemetryQueries.AggregateAsync(db, ids, name, start, end, res == TelemetryResolution.Minute ? TimeSpan.FromMinutes(1) : TimeSpan.FromHours(1), ct);
+        return Results.Ok(new AreaSeriesDto(deviceType.Code, name, gridCode, communityCode, streetCode, ids.Count, res, start, end, buckets.GetValueOrDefault(name) ?? []));
     }
 
     private static async Task<IResult> ListDeadLettersAsync(string? deviceId, string? reason, DateTimeOffset? from, DateTimeOffset? to, int? limit, CivicGridDbContext db, CancellationToken ct)

@@ -95,6 +95,30 @@ public abstract class TelemetryHttpTests(CivicGridApp app) : SensingTest(app)
     }
 
     [Fact]
+    public async Task Aggregate_RollsUpAValueOverTheDevicesOfAnArea()
+    {
+        var a = await RegisterAsync("water-quality", 0, 1);
+        var b = await RegisterAsync("water-quality", 2, 1);
+        var hour = App.Clock.GetUtcNow().AddHours(-3);
+        hour = new DateTimeOffset(hour.Year, hour.Month, hour.Day, hour.Hour, 0, 0, TimeSpan.Zero);
+        Assert.Equal(HttpStatusCode.OK, (await PostTelemetryAsync(a, $$$"""{"ts":"{{{hour.AddMinutes(10):O}}}","values":{"ph":7.0}}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostTelemetryAsync(b, $$$"""{"ts":"{{{hour.AddMinutes(20):O}}}","values":{"ph":9.0}}""")).StatusCode);
+        var client = await AsAsync("analyst");
+        var range = $"from={Uri.EscapeDataString(hour.ToString("O"))}&to={Uri.EscapeDataString(hour.AddHours(1).ToString("O"))}";
+
+        var grid = await client.GetFromJsonAsync<JsonElement>($"/api/v1/telemetry/aggregate?type=water-quality&name=ph&gridCode={App.District.GridCodes[1]}&{range}", Ct);
+        var bucket = grid.GetProperty("buckets").EnumerateArray().Single();
+
+        Assert.Equal(7.0, bucket.GetProperty("avg").GetDouble());
+        var community = await client.GetFromJsonAsync<JsonElement>($"/api/v1/telemetry/aggregate?type=water-quality&name=ph&communityCode={TestDistrict.CommunityCode}&{range}", Ct);
+        var all = community.GetProperty("buckets").EnumerateArray().Single();
+        Assert.True(all.GetProperty("count").GetInt64() >= 2);
+        Assert.True(all.GetProperty("max").GetDouble() >= 9.0);
+        var bad = await ProblemAsync(await client.GetAsync("/api/v1/telemetry/aggregate?type=water-quality&name=db", Ct), HttpStatusCode.BadRequest);
+        Assert.Contains("name", ErrorFields(bad));
+    }
+
+    [Fact]
     public async Task Post_WithAWrongOrMissingToken_Returns401()
     {
         var device = await RegisterAsync("bin");
