@@ -79,7 +79,9 @@ public static class CaseNumbers
 
         // Its own short statement on a fresh connection: DDL must not hold catalogue locks for the
         // length of the caller's transaction, and two nodes racing to create it is harmless.
-        await using (var conn = new NpgsqlConnection(db.Database.GetConnectionString()))
+        // Cloned, not rebuilt from the connection string: once opened, Npgsql strips the password
+        // from it, and a server that requires one would refuse the fresh connection.
+        await using (var conn = (NpgsqlConnection)((ICloneable)db.Database.GetDbConnection()).Clone())
         {
             await conn.OpenAsync(ct);
             await using var cmd = new NpgsqlCommand($"CREATE SEQUENCE IF NOT EXISTS {SequenceName(year)}", conn);

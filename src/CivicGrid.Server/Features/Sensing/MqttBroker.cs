@@ -59,7 +59,16 @@ public sealed partial class MqttBroker(
     {
         if (_server is { } server)
         {
-            await server.StopAsync(new MqttServerStopOptions());
+            try
+            {
+                await server.StopAsync(new MqttServerStopOptions());
+            }
+            catch (InvalidOperationException e)
+            {
+                // MQTTnet's listener clean-up can race with a connection closing at the same moment
+                // ("Collection was modified"); the listener is stopped either way.
+                LogStopRace(logger, e);
+            }
         }
     }
 
@@ -224,4 +233,7 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Telemetry of {DeviceId} was not stored; the connection is closed so that the device resends")]
     private static partial void LogNotStored(ILogger logger, Exception exception, string deviceId);
+
+    [LoggerMessage(EventId = 3019, Level = LogLevel.Warning, Message = "MQTT broker stopped with a clean-up error")]
+    private static partial void LogStopRace(ILogger logger, Exception exception);
 }
