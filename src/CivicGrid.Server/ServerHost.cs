@@ -10,6 +10,7 @@ using CivicGrid.Server.Features.Demo;
 using CivicGrid.Server.Features.Open311;
 using CivicGrid.Server.Features.Intake;
 using CivicGrid.Server.Features.Intake.Classification;
+using CivicGrid.Server.Features.Notifications;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Sensing;
 using CivicGrid.Server.Features.Users;
@@ -47,6 +48,7 @@ public static class ServerHost
         builder.AddCases();
         builder.AddClassification();
         builder.AddIntake();
+        builder.AddNotifications();
         builder.AddUsers();
         builder.AddSensing();
         builder.AddDemo();
