@@ -8,7 +8,9 @@ using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Demo;
 using CivicGrid.Server.Features.Open311;
+using CivicGrid.Server.Features.Intake;
 using CivicGrid.Server.Features.Intake.Classification;
+using CivicGrid.Server.Features.Notifications;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Sensing;
 using CivicGrid.Server.Features.Users;
@@ -45,6 +47,8 @@ public static class ServerHost
         builder.AddCalendar();
         builder.AddCases();
         builder.AddClassification();
+        builder.AddIntake();
+        builder.AddNotifications();
         builder.AddUsers();
         builder.AddSensing();
         builder.AddDemo();
@@ -68,6 +72,7 @@ public static class ServerHost
         app.MapSensing();
         app.MapConsole();
         app.MapOpen311();
+        app.MapIntake();
         return app;
     }
 

@@ -33,6 +33,9 @@ public sealed record CaseReport
     public string? ReporterName { get; init; }
 
     public string? ReporterPhone { get; init; }
+
+    /// <summary>The public tracking code; a fresh random one when not given (see <see cref="TrackingCodes"/>).</summary>
+    public string? TrackingCode { get; init; }
 }
 
 /// <summary>
@@ -57,12 +60,16 @@ public sealed class Case
         GridCode = string.Empty;
         CommunityCode = string.Empty;
         StreetCode = string.Empty;
+        TrackingCode = string.Empty;
     }
 
     public Guid Id { get; private set; }
 
     /// <summary>People's case number: year and sequence, e.g. <c>2026-000123</c>.</summary>
     public string Number { get; private set; }
+
+    /// <summary>查询码: the unguessable public handle the reporters follow the case with.</summary>
+    public string TrackingCode { get; private set; }
 
     public CaseStatus Status { get; private set; }
 
@@ -153,10 +160,12 @@ public sealed class Case
         Require(report.Description.Length <= 4000, "description", "The description is longer than 4000 characters.");
         Require(CategoryCodeLooksValid(report.CategoryCode), "categoryCode", "A category code has 5 digits.");
         Require(!string.IsNullOrWhiteSpace(number), "number", "A case needs a number.");
+        Require(report.TrackingCode is null || TrackingCodes.IsWellFormed(report.TrackingCode), "trackingCode", "A tracking code has 12 base32 characters.");
         var c = new Case
         {
             Id = id,
             Number = number,
+            TrackingCode = report.TrackingCode ?? TrackingCodes.New(),
             Status = CaseStatus.Reported,
             Description = report.Description.Trim(),
             CategoryCode = report.CategoryCode,
@@ -321,7 +330,14 @@ public sealed class Case
             case CaseAction.Urge:
                 UrgeCount++;
                 break;
+            case CaseAction.Dispute:
+                PendingRequest = PendingRequest.ReturnVisit;
+                break;
+            case CaseAction.ReturnVisit:
+                ClearRequest();
+                break;
             case CaseAction.Reopen:
+                ClearRequest();
                 ClosedAt = null;
                 CheckPassed = null;
                 Verified = null;
@@ -349,7 +365,7 @@ public sealed class Case
             Status = to;
         }
 
-        if (CaseWorkflow.IsTerminal(Status))
+        if (CaseWorkflow.IsTerminal(Status) && from != Status)
         {
             CurrentStage = null;
             CurrentWarnAt = null;
@@ -363,8 +379,51 @@ public sealed class Case
 
         UpdatedAt = now;
         Record(CaseActions.ToApiName(t.Action), from, actor, now, t.Note, Details(t));
-        _events.Add(new CaseTransitioned(Id, Number, now, t.Action, from, Status, DepartmentId));
+        _events.Add(new CaseTransitioned(Id, Number, now, t.Action, from, Status, DepartmentId, t.Note?.Trim()));
     }
+
+    /// <summary>
+    /// 我也遇到: another person reports the same problem and joins this case instead of filing a
+    /// new one. Recorded in the history (without their contact details); the status does not change.
+    /// </summary>
+    /// <exception cref="DomainValidationException">The case has ended (closed, rejected, merged or voided).</exception>
+    public void RecordReporterJoined(CaseSource channel, Actor actor, DateTimeOffset now)
+    {
+        Require(!CaseWorkflow.IsTerminal(Status), "caseNumber", "The case has ended; report the problem as a new case.");
+        UpdatedAt = now;
+        Record("meToo", Status, actor, now, null, JsonSerializer.Serialize(new Dictionary<string, object?>(StringComparer.Ordinal) { ["channel"] = channel.ToString() }, DetailsJson));
+        _events.Add(new CaseReporterJoined(Id, Number, now, channel));
+    }
+
+    /// <summary>
+    /// 评价: a reporter rates the result of a closed case (1–5, with a comment). A rating of 2 or
+    /// less, or an explicit dispute, goes on as <see cref="CaseAction.Dispute"/>: the case waits
+    /// for the supervisor's return visit (回访) or reopening.
+    /// </summary>
+    /// <exception cref="DomainValidationException">The stars are not 1–5, or a dispute has no comment.</exception>
+    /// <exception cref="InvalidCaseTransitionException">The case is not closed, or a dispute already waits.</exception>
+    public void Rate(int stars, string? comment, bool dispute, Actor actor, DateTimeOffset now, ISlaPolicy sla)
+    {
+        Require(stars is >= 1 and <= 5, "stars", "Rate from 1 to 5 stars.");
+        Require(comment is null || comment.Length <= 1000, "comment", "The comment is longer than 1000 characters.");
+        var disputed = dispute || stars <= LowRating;
+        if (Status != CaseStatus.Closed || (disputed && !CaseWorkflow.RuleFor(CaseAction.Dispute).Guard(this)))
+        {
+            throw new InvalidCaseTransitionException(CaseAction.Dispute, Status, CaseWorkflow.AllowedNow(this));
+        }
+
+        UpdatedAt = now;
+        Record("rate", Status, actor, now, comment, JsonSerializer.Serialize(new Dictionary<string, object?>(StringComparer.Ordinal) { ["stars"] = stars }, DetailsJson));
+        _events.Add(new CaseRated(Id, Number, now, stars));
+        if (disputed)
+        {
+            var note = string.IsNullOrWhiteSpace(comment) ? $"评价 {stars} 星" : comment;
+            Apply(new CaseTransition(CaseAction.Dispute) { Note = note }, actor, now, sla);
+        }
+    }
+
+    /// <summary>Ratings at or below this many stars dispute the result.</summary>
+    public const int LowRating = 2;
 
     /// <summary>
     /// Marks the running stage overdue once its deadline has passed (the deadline job calls this).

@@ -8,7 +8,15 @@ public sealed record CaseReported(Guid CaseId, string CaseNumber, DateTimeOffset
     : CaseEvent(CaseId, CaseNumber, At);
 
 /// <summary>A workflow action was performed.</summary>
-public sealed record CaseTransitioned(Guid CaseId, string CaseNumber, DateTimeOffset At, CaseAction Action, CaseStatus From, CaseStatus To, Guid? DepartmentId)
+public sealed record CaseTransitioned(Guid CaseId, string CaseNumber, DateTimeOffset At, CaseAction Action, CaseStatus From, CaseStatus To, Guid? DepartmentId, string? Note = null)
+    : CaseEvent(CaseId, CaseNumber, At);
+
+/// <summary>Another person joined the case ("me too") instead of filing a new one.</summary>
+public sealed record CaseReporterJoined(Guid CaseId, string CaseNumber, DateTimeOffset At, CaseSource Channel)
+    : CaseEvent(CaseId, CaseNumber, At);
+
+/// <summary>A reporter rated the result of the closed case.</summary>
+public sealed record CaseRated(Guid CaseId, string CaseNumber, DateTimeOffset At, int Stars)
     : CaseEvent(CaseId, CaseNumber, At);
 
 /// <summary>A stage passed its deadline.</summary>

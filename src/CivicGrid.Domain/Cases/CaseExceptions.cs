@@ -102,6 +102,8 @@ public static class CaseActions
         CaseAction.ApproveSuspension => "挂账批准",
         CaseAction.RejectSuspension => "挂账驳回",
         CaseAction.LiftSuspension => "解除挂账",
+        CaseAction.Dispute => "异议",
+        CaseAction.ReturnVisit => "回访",
         CaseAction.Urge => "督办",
         CaseAction.Void => "作废",
         CaseAction.Reopen => "重新打开",

@@ -74,6 +74,10 @@ public enum CaseAction
     Void,
     /// <summary>重新打开 a closed, rejected or voided case.</summary>
     Reopen,
+    /// <summary>异议: the reporter disputes the result of a closed case (or rated it low); it waits for a return visit.</summary>
+    Dispute,
+    /// <summary>回访: the centre visited or called the reporter and keeps the case closed.</summary>
+    ReturnVisit,
 }
 
 /// <summary>A request that waits for the dispatcher's decision.</summary>
@@ -82,6 +86,8 @@ public enum PendingRequest
     None,
     Postponement,
     Suspension,
+    /// <summary>回访: a reporter disputed the closure; the supervisor revisits or reopens.</summary>
+    ReturnVisit,
 }
 
 /// <summary>How a case reached the centre.</summary>

@@ -52,6 +52,8 @@ public static class CaseWorkflow
         Rule(CaseAction.LiftSuspension, [CaseStatus.Suspended], CaseStatus.Handling, [Role.Dispatcher, Role.Supervisor]),
         Rule(CaseAction.Urge, Open, null, [Role.Supervisor], required: ["note"]),
         Rule(CaseAction.Void, [CaseStatus.Reported, CaseStatus.Verifying, CaseStatus.Filed, CaseStatus.Dispatched], CaseStatus.Voided, [Role.Supervisor], required: ["note"]),
+        Rule(CaseAction.Dispute, [CaseStatus.Closed], null, [Role.Citizen], guard: c => c.PendingRequest == PendingRequest.None, required: ["note"]),
+        Rule(CaseAction.ReturnVisit, [CaseStatus.Closed], null, [Role.Supervisor, Role.Operator], guard: c => c.PendingRequest == PendingRequest.ReturnVisit, required: ["note"]),
         Rule(CaseAction.Reopen, [CaseStatus.Closed, CaseStatus.Rejected, CaseStatus.Voided], null, [Role.Supervisor], required: ["note"]),
     ];
 

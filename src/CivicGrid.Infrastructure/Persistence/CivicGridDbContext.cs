@@ -48,6 +48,12 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    public DbSet<CaseReporter> CaseReporters => Set<CaseReporter>();
+
+    public DbSet<CitizenNoticeRecord> CitizenNotices => Set<CitizenNoticeRecord>();
+
+    public DbSet<NotificationDeliveryRecord> NotificationDeliveries => Set<NotificationDeliveryRecord>();
+
     public DbSet<Device> Devices => Set<Device>();
 
     public DbSet<TelemetryReadingRecord> TelemetryReadings => Set<TelemetryReadingRecord>();
@@ -68,7 +74,10 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
     /// <summary>True on SQLite, where instants are stored as UTC ticks and geometries as WKB.</summary>
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
-    /// <summary>Saves, first moving the events the cases raised into the outbox in the same transaction.</summary>
+    /// <summary>
+    /// Saves, first moving the events the cases raised into the outbox in the same transaction,
+    /// with a citizen notice for each change the reporters are told about.
+    /// </summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         foreach (var entry in ChangeTracker.Entries<Case>().ToList())
@@ -81,6 +90,17 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
                     Payload = JsonSerializer.Serialize(e, e.GetType(), OutboxJson),
                     CreatedAt = e.At,
                 });
+                if (Domain.Cases.CitizenNotices.For(e) is { } kind)
+                {
+                    CitizenNotices.Add(new CitizenNoticeRecord
+                    {
+                        CaseId = e.CaseId,
+                        Kind = kind.ToString(),
+                        Reason = kind == NoticeKind.Rejected && e is CaseTransitioned t ? t.Note : null,
+                        CreatedAt = e.At,
+                        NextAttemptAt = e.At,
+                    });
+                }
             }
 
             entry.Entity.ClearEvents();

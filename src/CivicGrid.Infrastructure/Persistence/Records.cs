@@ -68,3 +68,50 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? ProcessedAt { get; set; }
 }
+
+/// <summary>
+/// A message to a case's reporters (filed, dispatched, fixed, closed, rejected…), written by the
+/// same transaction as the change; the notification dispatcher delivers it at least once.
+/// </summary>
+public sealed class CitizenNoticeRecord
+{
+    /// <summary>The notice's id: receivers de-duplicate by it.</summary>
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public required Guid CaseId { get; init; }
+
+    /// <summary>The <c>NoticeKind</c>, by name.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The reason given with the change (a rejection's note).</summary>
+    public string? Reason { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When every reporter's channel took the message; null while pending.</summary>
+    public DateTimeOffset? DeliveredAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    /// <summary>Not before this instant (back-off after a failed attempt).</summary>
+    public required DateTimeOffset NextAttemptAt { get; set; }
+
+    /// <summary>A node working on the notice holds it until then (two nodes never send at once).</summary>
+    public DateTimeOffset? LockedUntil { get; set; }
+
+    public string? LastError { get; set; }
+}
+
+/// <summary>One notice sent to one reporter over one channel: a retry skips what was already sent.</summary>
+public sealed class NotificationDeliveryRecord
+{
+    public long Id { get; init; }
+
+    public required Guid NoticeId { get; init; }
+
+    public required Guid ReporterId { get; init; }
+
+    public required string Channel { get; init; }
+
+    public required DateTimeOffset SentAt { get; init; }
+}

@@ -33,6 +33,9 @@ public class CaseAllowedActionsTests
         ["checking, failed"] = () => CaseDriver.At(CaseStatus.Checking).Do(CaseAction.Check, change: t => t with { Passed = false }),
         ["closed"] = () => CaseDriver.At(CaseStatus.Closed),
         ["closed, reopened"] = () => CaseDriver.At(CaseStatus.Closed).Do(CaseAction.Reopen),
+        ["closed, disputed"] = () => CaseDriver.At(CaseStatus.Closed).Do(CaseAction.Dispute),
+        ["closed, disputed, revisited"] = () => CaseDriver.At(CaseStatus.Closed).Do(CaseAction.Dispute).Do(CaseAction.ReturnVisit),
+        ["closed, disputed, reopened"] = () => CaseDriver.At(CaseStatus.Closed).Do(CaseAction.Dispute).Do(CaseAction.Reopen),
         ["rejected"] = () => CaseDriver.At(CaseStatus.Rejected),
         ["rejected, reopened"] = () => CaseDriver.At(CaseStatus.Rejected).Do(CaseAction.Reopen),
         ["merged"] = () => CaseDriver.At(CaseStatus.Merged),
@@ -91,8 +94,13 @@ public class CaseAllowedActionsTests
         Assert.NotEmpty(CaseWorkflow.AllowedFor(@case, Actors.Handler));
     }
 
+    [Fact]
+    public void AllowedFor_Citizen_OnlyDisputesAClosedCaseNotYetDisputed() =>
+        Assert.All(Situations, s => Assert.Equal(
+            s.Key is "closed" or "closed, disputed, revisited" ? [CaseAction.Dispute] : [],
+            CaseWorkflow.AllowedFor(s.Value().Case, Actors.For(Role.Citizen))));
+
     [Theory]
-    [InlineData(Role.Citizen)]
     [InlineData(Role.Analyst)]
     [InlineData(Role.Auditor)]
     [InlineData(Role.Admin)]

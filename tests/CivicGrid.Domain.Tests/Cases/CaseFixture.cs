@@ -79,7 +79,8 @@ internal static class Actors
             or CaseAction.ApproveSuspension or CaseAction.RejectSuspension or CaseAction.LiftSuspension => Dispatcher,
         CaseAction.Accept or CaseAction.Return or CaseAction.Feedback
             or CaseAction.RequestPostponement or CaseAction.RequestSuspension => Handler,
-        CaseAction.Close or CaseAction.Rework or CaseAction.Urge or CaseAction.Void or CaseAction.Reopen => Supervisor,
+        CaseAction.Close or CaseAction.Rework or CaseAction.Urge or CaseAction.Void or CaseAction.Reopen or CaseAction.ReturnVisit => Supervisor,
+        CaseAction.Dispute => Citizen,
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown action."),
     };
 
@@ -105,7 +106,7 @@ internal static class Transitions
         CaseAction.RequestPostponement => new(action) { Extension = Extension, Note = "需要订购配件" },
         CaseAction.Reject or CaseAction.Return or CaseAction.Rework or CaseAction.RejectPostponement
             or CaseAction.RequestSuspension or CaseAction.RejectSuspension or CaseAction.Urge
-            or CaseAction.Void or CaseAction.Reopen => new(action) { Note = $"{CaseActions.ChineseName(action)}的理由" },
+            or CaseAction.Void or CaseAction.Reopen or CaseAction.Dispute or CaseAction.ReturnVisit => new(action) { Note = $"{CaseActions.ChineseName(action)}的理由" },
         _ => new(action),
     };
 }
@@ -194,6 +195,7 @@ internal sealed class CaseDriver
             (CaseStatus.Dispatched or CaseStatus.Handling, CaseAction.ApproveSuspension or CaseAction.RejectSuspension) =>
                 driver.Do(CaseAction.RequestSuspension),
             (CaseStatus.Checking, CaseAction.Close) => driver.Do(CaseAction.Check),
+            (CaseStatus.Closed, CaseAction.ReturnVisit) => driver.Do(CaseAction.Dispute),
             _ => driver,
         };
     }

@@ -72,6 +72,8 @@ public class CaseWorkflowTableTests
     [InlineData(CaseAction.Urge, "note")]
     [InlineData(CaseAction.Void, "note")]
     [InlineData(CaseAction.Reopen, "note")]
+    [InlineData(CaseAction.Dispute, "note")]
+    [InlineData(CaseAction.ReturnVisit, "note")]
     public void Rule_RequiredFields_AreTheDocumentedOnes(CaseAction action, params string[] fields) =>
         Assert.Equal(fields, CaseWorkflow.RuleFor(action).RequiredFields);
 
@@ -101,7 +103,7 @@ public class CaseWorkflowTableTests
         Assert.Equal(terminal, CaseWorkflow.IsTerminal(status));
 
     [Theory]
-    [InlineData(CaseStatus.Closed, new[] { CaseAction.Reopen })]
+    [InlineData(CaseStatus.Closed, new[] { CaseAction.Dispute, CaseAction.Reopen })]
     [InlineData(CaseStatus.Rejected, new[] { CaseAction.Reopen })]
     [InlineData(CaseStatus.Voided, new[] { CaseAction.Reopen })]
     [InlineData(CaseStatus.Merged, new CaseAction[0])]
@@ -197,6 +199,10 @@ public class CaseWorkflowTableTests
         Add(CaseStatus.Checking, CaseAction.Close, CaseStatus.Closed, O, S);
         Add(CaseStatus.Checking, CaseAction.Rework, CaseStatus.Handling, O, S);
         Add(CaseStatus.Checking, CaseAction.Urge, CaseStatus.Checking, S);
+
+        // 回访: a reporter disputes a closure (or rates it low); the centre revisits (keeps it closed) or reopens.
+        Add(CaseStatus.Closed, CaseAction.Dispute, CaseStatus.Closed, Role.Citizen);
+        Add(CaseStatus.Closed, CaseAction.ReturnVisit, CaseStatus.Closed, O, S);
 
         // The ends: only the duty chief reopens; a merged duplicate stays merged.
         Add(CaseStatus.Closed, CaseAction.Reopen, CaseStatus.Filed, S);

@@ -25,9 +25,33 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
 
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "civicgrid-test-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, (string Token, DateTimeOffset IssuedAt)> _tokens = new(StringComparer.Ordinal);
+    private readonly bool _reopened;
     private string? _postgresDatabase;
 
+    protected CivicGridApp()
+    {
+    }
+
+    /// <summary>A second server on the first one's data folder and database (a restart): nothing is created, seeded or removed.</summary>
+    protected CivicGridApp(CivicGridApp first)
+    {
+        _dataDir = first._dataDir;
+        _postgresDatabase = first._postgresDatabase;
+        District = first.District;
+        Clock = first.Clock;
+        _reopened = true;
+    }
+
+    /// <summary>Extra configuration for this server (set before it starts).</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
     public FakeTimeProvider Clock { get; } = new(Start);
+
+    /// <summary>Stops this server's host without removing its data, so that a reopened one can take over.</summary>
+    public async Task StopAsync()
+    {
+        await base.DisposeAsync();
+    }
 
     /// <summary>The port of this app's embedded MQTT broker (a free one, on 127.0.0.1).</summary>
     public int MqttPort { get; } = FreeTcpPort();
@@ -40,6 +64,12 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
 
     public virtual async ValueTask InitializeAsync()
     {
+        if (_reopened)
+        {
+            _ = Services;
+            return;
+        }
+
         Directory.CreateDirectory(_dataDir);
         if (Provider == DatabaseProvider.Postgres)
         {
@@ -64,6 +94,12 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_reopened)
+        {
+            GC.SuppressFinalize(this);
+            return;
+        }
+
         if (_postgresDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();
@@ -130,6 +166,11 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
             builder.UseSetting("Database:ConnectionString", new NpgsqlConnectionStringBuilder(PostgresAvailability.ConnectionString) { Database = _postgresDatabase }.ToString());
         }
 
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
@@ -157,13 +198,37 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
 /// <summary>The server on a fresh SQLite file.</summary>
 public sealed class SqliteApp : CivicGridApp
 {
+    public SqliteApp()
+    {
+    }
+
+    private SqliteApp(SqliteApp first)
+        : base(first)
+    {
+    }
+
     protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    /// <summary>A new server on this one's data (call <see cref="CivicGridApp.StopAsync"/> on this one first).</summary>
+    public SqliteApp Reopen() => new(this);
 }
 
 /// <summary>The server on a fresh PostgreSQL + PostGIS database.</summary>
 public sealed class PostgresApp : CivicGridApp
 {
+    public PostgresApp()
+    {
+    }
+
+    private PostgresApp(PostgresApp first)
+        : base(first)
+    {
+    }
+
     protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    /// <summary>A new server on this one's database (call <see cref="CivicGridApp.StopAsync"/> on this one first).</summary>
+    public PostgresApp Reopen() => new(this);
 }
 
 [CollectionDefinition(Name)]

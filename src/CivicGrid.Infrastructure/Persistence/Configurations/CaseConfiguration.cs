@@ -14,6 +14,8 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.Property(c => c.Id).ValueGeneratedNever();
         b.Property(c => c.Number).HasMaxLength(20);
         b.HasIndex(c => c.Number).IsUnique();
+        b.Property(c => c.TrackingCode).HasMaxLength(12);
+        b.HasIndex(c => c.TrackingCode).IsUnique();
         b.Property(c => c.Description).HasMaxLength(4000);
         b.Property(c => c.CategoryCode).HasMaxLength(5);
         b.Property(c => c.Address).HasMaxLength(256);

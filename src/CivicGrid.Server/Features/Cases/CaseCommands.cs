@@ -11,7 +11,7 @@ namespace CivicGrid.Server.Features.Cases;
 /// The case use cases, shared by the API endpoints and the console: loading and mapping here, one
 /// use case per file (<c>CreateCase.cs</c>, <c>TransitionCase.cs</c>, <c>ListCases.cs</c>).
 /// </summary>
-public sealed partial class CaseCommands(CivicGridDbContext db, SlaPolicyProvider sla, GridLocator grids, TimeProvider clock)
+public sealed partial class CaseCommands(CivicGridDbContext db, SlaPolicyProvider sla, GridLocator grids, Intake.ReportIntake intake, TimeProvider clock)
 {
     public CivicGridDbContext Db => db;
 
@@ -56,7 +56,7 @@ public sealed partial class CaseCommands(CivicGridDbContext db, SlaPolicyProvide
             c.ComponentId, c.DepartmentId, c.Verified, c.CheckPassed, c.PendingRequest,
             c.RequestedExtension is { } ext ? TimeLimitDto.From(ext) : null, c.DuplicateOfId,
             c.ReworkCount, c.ReturnCount, c.UrgeCount, c.CurrentStage, c.CurrentDueAt, c.CurrentWarnAt, c.LightAt(now), c.IsOverdue || c.CurrentDueAt < now,
-            c.ReportedAt, c.UpdatedAt, c.ClosedAt, c.Version, c.ReporterName, c.ReporterPhone,
+            c.ReportedAt, c.UpdatedAt, c.ClosedAt, c.Version, c.ReporterName, c.ReporterPhone, c.TrackingCode,
             [.. c.AllowedActionsFor(actor).Select(CaseActions.ToApiName)],
             history,
             // Stages load in no defined order on PostgreSQL (EF Core leaves the owned collection unordered): show them in time order.

@@ -140,6 +140,7 @@ public sealed record CaseDto(
     int Version,
     string? ReporterName,
     string? ReporterPhone,
+    string TrackingCode,
     IReadOnlyList<string> AllowedActions,
     IReadOnlyList<CaseHistoryDto> History,
     IReadOnlyList<CaseStageDto> Stages,

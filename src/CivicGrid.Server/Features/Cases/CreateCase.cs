@@ -53,8 +53,7 @@ public sealed partial class CaseCommands
         var now = Clock.GetUtcNow();
         var sla = await SlaAsync(ct);
         await using var tx = await Db.Database.BeginTransactionAsync(ct);
-        var number = await CaseNumbers.NextAsync(Db, sla.Calendar.ToLocal(now).Year, ct);
-        var @case = Case.Report(Guid.CreateVersion7(now), number, new CaseReport
+        var filed = await intake.ReportInTransactionAsync(new CaseReport
         {
             Description = request.Description,
             CategoryCode = request.CategoryCode,
@@ -69,8 +68,8 @@ public sealed partial class CaseCommands
             ComponentId = request.ComponentId,
             ReporterName = request.ReporterName,
             ReporterPhone = request.ReporterPhone,
-        }, actor, now, sla);
-        Db.Cases.Add(@case);
+        }, actor, Reporter(request), now, sla, ct);
+        var @case = filed.Case;
         await Db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
@@ -118,6 +117,12 @@ public sealed partial class CaseCommands
             ?? throw new DomainValidationException("gridCode", $"Unit grid '{request.GridCode}' does not exist.");
         return (grid.CentroidLongitude, grid.CentroidLatitude, new GridLocation(grid.Code, grid.CommunityCode, grid.StreetCode));
     }
+
+    /// <summary>A caller on the hotline (a name or a phone number given) is linked as the case's reporter.</summary>
+    private static ReporterContact? Reporter(CreateCaseRequest request) =>
+        string.IsNullOrWhiteSpace(request.ReporterName) && string.IsNullOrWhiteSpace(request.ReporterPhone)
+            ? null
+            : new ReporterContact(request.ReporterName, request.ReporterPhone, null, NotifyBy.None);
 
     private static CaseSource DefaultSource(Role role) => role switch
     {

@@ -529,6 +529,8 @@ public sealed class ConsoleText
             [CaseAction.Urge] = "Urge",
             [CaseAction.Void] = "Void",
             [CaseAction.Reopen] = "Reopen",
+            [CaseAction.Dispute] = "Dispute",
+            [CaseAction.ReturnVisit] = "Return visit",
         },
         Roles = new Dictionary<Role, string>
         {

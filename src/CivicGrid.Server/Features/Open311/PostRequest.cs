@@ -3,10 +3,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using CivicGrid.Domain.Cases;
 using CivicGrid.Domain.Geography;
-using CivicGrid.Domain.Identity;
 using CivicGrid.Domain.Sla;
 using CivicGrid.Infrastructure.Persistence;
-using CivicGrid.Server.Features.Calendar;
+using CivicGrid.Server.Features.Intake;
 using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +30,7 @@ internal static partial class PostRequest
         HttpContext http,
         CivicGridDbContext db,
         GridLocator grids,
-        SlaPolicyProvider slaProvider,
+        ReportIntake intake,
         AttachmentStore store,
         IOptions<AttachmentOptions> attachmentOptions,
         IOptions<Open311Options> options,
@@ -80,7 +79,7 @@ internal static partial class PostRequest
         }
 
         var now = clock.GetUtcNow();
-        var sla = await slaProvider.GetAsync(ct);
+        var sla = await intake.SlaAsync(ct);
         var actor = ApiKeys.ActorFor(client);
         var report = new CaseReport
         {
@@ -111,7 +110,8 @@ internal static partial class PostRequest
             }
 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var @case = await ReportCaseAsync(db, report, actor, now, sla, ct);
+            var filed = await intake.ReportInTransactionAsync(report, actor, new ReporterContact(contact.Name, contact.Phone, contact.Email, NotifyBy.None), now, sla, ct);
+            var @case = filed.Case;
             var attachments = stored.Select(m => new CaseAttachment
             {
                 CaseId = @case.Id,
@@ -154,18 +154,6 @@ internal static partial class PostRequest
 
             throw;
         }
-    }
-
-    /// <summary>
-    /// The one place Open311 creates a case (number and 上报 in the caller's transaction), kept small
-    /// so that the shared intake service can take its place.
-    /// </summary>
-    internal static async Task<Case> ReportCaseAsync(CivicGridDbContext db, CaseReport report, Actor actor, DateTimeOffset now, ISlaPolicy sla, CancellationToken ct)
-    {
-        var number = await CaseNumbers.NextAsync(db, sla.Calendar.ToLocal(now).Year, ct);
-        var @case = Case.Report(Guid.CreateVersion7(now), number, report, actor, now, sla);
-        db.Cases.Add(@case);
-        return @case;
     }
 
     private static Open311Result Reply(string number, bool english, Open311Format format) =>

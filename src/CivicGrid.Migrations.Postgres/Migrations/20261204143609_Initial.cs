@@ -116,6 +116,7 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     Number = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    TrackingCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
                     Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
                     CategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
@@ -175,6 +176,26 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "citizen_notices",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CaseId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DeliveredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LockedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_citizen_notices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "departments",
                 columns: table => new
                 {
@@ -231,6 +252,22 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_idempotency_records", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "notification_deliveries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    NoticeId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ReporterId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_notification_deliveries", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -422,6 +459,36 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     table.PrimaryKey("PK_case_history", x => x.Id);
                     table.ForeignKey(
                         name: "FK_case_history_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "case_reporters",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CaseId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    IsOriginal = table.Column<bool>(type: "boolean", nullable: false),
+                    ReporterName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ReporterPhone = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    ReporterEmail = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    NotifyBy = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    JoinedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Rating = table.Column<int>(type: "integer", nullable: true),
+                    RatingComment = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    RatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_reporters", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_case_reporters_cases_CaseId",
                         column: x => x.CaseId,
                         principalTable: "cases",
                         principalColumn: "Id",
@@ -731,6 +798,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_case_reporters_CaseId",
+                table: "case_reporters",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_case_stages_CaseId",
                 table: "case_stages",
                 column: "CaseId");
@@ -780,6 +852,22 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "IX_cases_StreetCode_ReportedAt",
                 table: "cases",
                 columns: new[] { "StreetCode", "ReportedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_TrackingCode",
+                table: "cases",
+                column: "TrackingCode",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_citizen_notices_CaseId",
+                table: "citizen_notices",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_citizen_notices_DeliveredAt_NextAttemptAt",
+                table: "citizen_notices",
+                columns: new[] { "DeliveredAt", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_communities_StreetCode",
@@ -842,6 +930,12 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "IX_idempotency_records_CreatedAt",
                 table: "idempotency_records",
                 column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notification_deliveries_NoticeId_ReporterId_Channel",
+                table: "notification_deliveries",
+                columns: new[] { "NoticeId", "ReporterId", "Channel" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_open311_submissions_ApiClientId_IdempotencyKey",
@@ -964,10 +1058,16 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "case_number_sequences");
 
             migrationBuilder.DropTable(
+                name: "case_reporters");
+
+            migrationBuilder.DropTable(
                 name: "case_stages");
 
             migrationBuilder.DropTable(
                 name: "categories");
+
+            migrationBuilder.DropTable(
+                name: "citizen_notices");
 
             migrationBuilder.DropTable(
                 name: "components");
@@ -977,6 +1077,9 @@ namespace CivicGrid.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "notification_deliveries");
 
             migrationBuilder.DropTable(
                 name: "open311_submissions");

@@ -111,6 +111,7 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     Number = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    TrackingCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
                     CategoryCode = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
@@ -170,6 +171,26 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "citizen_notices",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CaseId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DeliveredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_citizen_notices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "departments",
                 columns: table => new
                 {
@@ -226,6 +247,22 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_idempotency_records", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "notification_deliveries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    NoticeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ReporterId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_notification_deliveries", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -417,6 +454,36 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     table.PrimaryKey("PK_case_history", x => x.Id);
                     table.ForeignKey(
                         name: "FK_case_history_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "case_reporters",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CaseId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    IsOriginal = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReporterName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ReporterPhone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    ReporterEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    NotifyBy = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    JoinedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Rating = table.Column<int>(type: "INTEGER", nullable: true),
+                    RatingComment = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    RatedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_reporters", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_case_reporters_cases_CaseId",
                         column: x => x.CaseId,
                         principalTable: "cases",
                         principalColumn: "Id",
@@ -726,6 +793,11 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_case_reporters_CaseId",
+                table: "case_reporters",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_case_stages_CaseId",
                 table: "case_stages",
                 column: "CaseId");
@@ -775,6 +847,22 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 name: "IX_cases_StreetCode_ReportedAt",
                 table: "cases",
                 columns: new[] { "StreetCode", "ReportedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_TrackingCode",
+                table: "cases",
+                column: "TrackingCode",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_citizen_notices_CaseId",
+                table: "citizen_notices",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_citizen_notices_DeliveredAt_NextAttemptAt",
+                table: "citizen_notices",
+                columns: new[] { "DeliveredAt", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_communities_StreetCode",
@@ -837,6 +925,12 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 name: "IX_idempotency_records_CreatedAt",
                 table: "idempotency_records",
                 column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notification_deliveries_NoticeId_ReporterId_Channel",
+                table: "notification_deliveries",
+                columns: new[] { "NoticeId", "ReporterId", "Channel" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_open311_submissions_ApiClientId_IdempotencyKey",
@@ -958,10 +1052,16 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 name: "case_number_sequences");
 
             migrationBuilder.DropTable(
+                name: "case_reporters");
+
+            migrationBuilder.DropTable(
                 name: "case_stages");
 
             migrationBuilder.DropTable(
                 name: "categories");
+
+            migrationBuilder.DropTable(
+                name: "citizen_notices");
 
             migrationBuilder.DropTable(
                 name: "components");
@@ -971,6 +1071,9 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "notification_deliveries");
 
             migrationBuilder.DropTable(
                 name: "open311_submissions");

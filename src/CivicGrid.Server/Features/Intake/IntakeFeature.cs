@@ -1,0 +1,56 @@
+using CivicGrid.Server.Features.Intake.Pages;
+
+namespace CivicGrid.Server.Features.Intake;
+
+/// <summary>
+/// 受理: every channel's way in. The shared <see cref="ReportIntake"/> service, the public
+/// (anonymous) citizen API under <c>/api/v1/public</c>, and the citizen pages <c>/report</c>
+/// and <c>/track/{code}</c>.
+/// </summary>
+public static class IntakeFeature
+{
+    public const string PublicApi = "/api/v1/public";
+
+    public static IHostApplicationBuilder AddIntake(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<ReportIntake>();
+        builder.Services.AddScoped<DuplicateFinder>();
+        builder.Services.AddScoped<PublicCases>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapIntake(this IEndpointRouteBuilder app)
+    {
+        // TODO(lead): no rate limiter exists on this branch; when the security work adds the
+        // "public-submit" policy, put .RequireRateLimiting("public-submit") on this group.
+        var group = app.MapGroup(PublicApi).WithTags("Public").AllowAnonymous();
+        group.MapPost("/suggest-category", PublicEndpoints.SuggestAsync).WithName("SuggestCategory")
+            .WithSummary("Suggest categories for a description (the report classifier).")
+            .Produces<SuggestCategoryReply>().ProducesValidationProblem();
+        group.MapPost("/duplicates", PublicEndpoints.DuplicatesAsync).WithName("FindDuplicates")
+            .WithSummary("Open cases nearby that may be the same problem (same or related category, distance, time, similar text).")
+            .Produces<IReadOnlyList<DuplicateDto>>().ProducesValidationProblem();
+        group.MapPost("/reports", PublicEndpoints.ReportAsync).WithName("SubmitPublicReport")
+            .DisableAntiforgery()
+            .Accepts<IFormFile>("multipart/form-data")
+            .WithSummary("Report a problem without signing in (multipart form: description, categoryCode, longitude, latitude, coordinateSystem, address, phone, email, notifyBy, photos). Returns the tracking code and the secret for rating.")
+            .Produces<ReportReceipt>(StatusCodes.Status201Created).ProducesValidationProblem();
+        group.MapPost("/reports/{caseNumber}/me-too", PublicEndpoints.MeTooAsync).WithName("JoinPublicReport")
+            .WithSummary("\"Me too\": join an open case as one more reporter instead of filing a new one.")
+            .Produces<ReportReceipt>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/cases/{trackingCode}", PublicEndpoints.TrackAsync).WithName("TrackCase")
+            .WithSummary("A case by its tracking code: status, steps and times, without personal data.")
+            .Produces<PublicCaseDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/cases/{trackingCode}/events", PublicEndpoints.EventsAsync).WithName("TrackCaseEvents")
+            .WithSummary("Live status changes of one case (Server-Sent Events).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/cases/{trackingCode}/rating", PublicEndpoints.RateAsync).WithName("RateCase")
+            .WithSummary("The reporter rates the result of a closed case (secret from the receipt); 2 stars or fewer, or a dispute, asks for a return visit.")
+            .Produces<PublicCaseDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        app.MapGet("/report", CitizenPages.Report).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/track", CitizenPages.TrackForm).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/track/{trackingCode}", CitizenPages.TrackAsync).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+}
