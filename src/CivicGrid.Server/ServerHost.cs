@@ -14,6 +14,7 @@ using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Sensing;
 using CivicGrid.Server.Features.Users;
 using CivicGrid.Server.Features.WebConsole;
+using CivicGrid.Server.Features.WeChat;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.IO.Converters;
 
@@ -52,6 +53,7 @@ public static class ServerHost
         builder.AddDemo();
         builder.AddConsole();
         builder.AddOpen311();
+        builder.AddWeChat();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -71,6 +73,7 @@ public static class ServerHost
         app.MapConsole();
         app.MapOpen311();
         app.MapIntake();
+        app.MapWeChat();
         return app;
     }
 
