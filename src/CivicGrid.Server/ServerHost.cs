@@ -15,6 +15,7 @@ using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Sensing;
 using CivicGrid.Server.Features.Users;
 using CivicGrid.Server.Features.WebConsole;
+using CivicGrid.Server.Features.WeChat;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.IO.Converters;
 
@@ -54,6 +55,7 @@ public static class ServerHost
         builder.AddDemo();
         builder.AddConsole();
         builder.AddOpen311();
+        builder.AddWeChat();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -73,6 +75,7 @@ public static class ServerHost
         app.MapConsole();
         app.MapOpen311();
         app.MapIntake();
+        app.MapWeChat();
         return app;
     }
 

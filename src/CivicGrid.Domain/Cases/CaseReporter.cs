@@ -9,6 +9,8 @@ public enum NotifyBy
     Email,
     /// <summary>SMS to <see cref="CaseReporter.ReporterPhone"/>.</summary>
     Sms,
+    /// <summary>A WeChat template message to <see cref="CaseReporter.ReporterWeChatOpenId"/>.</summary>
+    WeChat,
 }
 
 /// <summary>
@@ -40,6 +42,9 @@ public sealed class CaseReporter
 
     public string? ReporterEmail { get; private set; }
 
+    /// <summary>The reporter's OpenID with the city's WeChat official account.</summary>
+    public string? ReporterWeChatOpenId { get; private set; }
+
     public NotifyBy NotifyBy { get; private set; }
 
     /// <summary>The language of messages to the reporter: <c>zh-CN</c> or <c>en</c>.</summary>
@@ -70,6 +75,11 @@ public sealed class CaseReporter
             throw new Common.DomainValidationException("phone", "Give a phone number to be told by SMS.");
         }
 
+        if (contact.NotifyBy == NotifyBy.WeChat && string.IsNullOrWhiteSpace(contact.WeChatOpenId))
+        {
+            throw new Common.DomainValidationException("weChatOpenId", "A WeChat OpenID is needed to be told on WeChat.");
+        }
+
         return new CaseReporter
         {
             Id = id,
@@ -79,6 +89,7 @@ public sealed class CaseReporter
             ReporterName = Trimmed(contact.Name),
             ReporterPhone = Trimmed(contact.Phone),
             ReporterEmail = Trimmed(contact.Email),
+            ReporterWeChatOpenId = Trimmed(contact.WeChatOpenId),
             NotifyBy = contact.NotifyBy,
             Language = contact.Language is "en" ? "en" : "zh-CN",
             SecretHash = secretHash,
@@ -106,7 +117,7 @@ public sealed class CaseReporter
 }
 
 /// <summary>How to reach a reporter, and whether they want to be told.</summary>
-public sealed record ReporterContact(string? Name, string? Phone, string? Email, NotifyBy NotifyBy, string? Language = null)
+public sealed record ReporterContact(string? Name, string? Phone, string? Email, NotifyBy NotifyBy, string? Language = null, string? WeChatOpenId = null)
 {
     /// <summary>Nobody to tell.</summary>
     public static ReporterContact Anonymous { get; } = new(null, null, null, NotifyBy.None);

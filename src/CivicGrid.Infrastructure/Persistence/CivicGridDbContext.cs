@@ -54,6 +54,10 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
 
     public DbSet<NotificationDeliveryRecord> NotificationDeliveries => Set<NotificationDeliveryRecord>();
 
+    public DbSet<WeChatConversation> WeChatConversations => Set<WeChatConversation>();
+
+    public DbSet<WeChatInboundMessage> WeChatInboundMessages => Set<WeChatInboundMessage>();
+
     public DbSet<Device> Devices => Set<Device>();
 
     public DbSet<TelemetryReadingRecord> TelemetryReadings => Set<TelemetryReadingRecord>();

@@ -134,6 +134,14 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
         }
     }
 
+    /// <summary>The WeChat official account the test server answers for.</summary>
+    public const string WeChatToken = "civicgrid-test-token";
+
+    public const string WeChatAppId = "wx0123456789abcdef";
+
+    /// <summary>A 43-character EncodingAESKey (32 fixed bytes, base64 without the padding).</summary>
+    public static readonly string WeChatAesKey = Convert.ToBase64String([.. Enumerable.Range(1, 32).Select(i => (byte)i)]).TrimEnd('=');
+
     /// <summary>A client signed in (bearer) as a user of the test district.</summary>
     public async Task<HttpClient> ClientForAsync(string userName)
     {
@@ -161,6 +169,10 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Auth:SigningKey", Convert.ToBase64String(new byte[48]));
         builder.UseSetting("Mqtt:Port", MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Mqtt:BindAddress", "127.0.0.1");
+        builder.UseSetting("WeChat:Token", WeChatToken);
+        builder.UseSetting("WeChat:AppId", WeChatAppId);
+        builder.UseSetting("WeChat:EncodingAesKey", WeChatAesKey);
+        builder.UseSetting("WeChat:PublicBaseUrl", "https://city.example.cn");
         if (_postgresDatabase is not null)
         {
             builder.UseSetting("Database:ConnectionString", new NpgsqlConnectionStringBuilder(PostgresAvailability.ConnectionString) { Database = _postgresDatabase }.ToString());

@@ -14,6 +14,7 @@ internal sealed class CaseReporterConfiguration : IEntityTypeConfiguration<CaseR
         b.Property(r => r.ReporterName).HasMaxLength(100);
         b.Property(r => r.ReporterPhone).HasMaxLength(40);
         b.Property(r => r.ReporterEmail).HasMaxLength(254);
+        b.Property(r => r.ReporterWeChatOpenId).HasMaxLength(64);
         b.Property(r => r.Language).HasMaxLength(8);
         b.Property(r => r.SecretHash).HasMaxLength(64);
         b.Property(r => r.RatingComment).HasMaxLength(1000);

@@ -277,7 +277,7 @@ internal static partial class PublicEndpoints
         }
 
         var by = NotifyBy.None;
-        if (notifyBy is not null && (!Enum.TryParse(notifyBy, ignoreCase: true, out by) || !Enum.IsDefined(by) || int.TryParse(notifyBy, out _)))
+        if (notifyBy is not null && (!Enum.TryParse(notifyBy, ignoreCase: true, out by) || !Enum.IsDefined(by) || int.TryParse(notifyBy, out _) || by == NotifyBy.WeChat))
         {
             throw new DomainValidationException("notifyBy", "Choose none, email or sms.");
         }

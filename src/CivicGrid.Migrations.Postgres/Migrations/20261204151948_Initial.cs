@@ -384,6 +384,39 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "wechat_conversations",
+                columns: table => new
+                {
+                    OpenId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Longitude = table.Column<double>(type: "double precision", nullable: true),
+                    Latitude = table.Column<double>(type: "double precision", nullable: true),
+                    Address = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    PictureUrls = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    AwaitingCategory = table.Column<bool>(type: "boolean", nullable: false),
+                    Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wechat_conversations", x => x.OpenId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wechat_inbound_messages",
+                columns: table => new
+                {
+                    DeliveryKey = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    OpenId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ReplyContent = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wechat_inbound_messages", x => x.DeliveryKey);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "alarm_history",
                 columns: table => new
                 {
@@ -476,6 +509,7 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     ReporterName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     ReporterPhone = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     ReporterEmail = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    ReporterWeChatOpenId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     NotifyBy = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
@@ -1034,6 +1068,16 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 table: "users",
                 column: "UserName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wechat_conversations_UpdatedAt",
+                table: "wechat_conversations",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wechat_inbound_messages_ReceivedAt",
+                table: "wechat_inbound_messages",
+                column: "ReceivedAt");
         }
 
         /// <inheritdoc />
@@ -1107,6 +1151,12 @@ namespace CivicGrid.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "wechat_conversations");
+
+            migrationBuilder.DropTable(
+                name: "wechat_inbound_messages");
 
             migrationBuilder.DropTable(
                 name: "alarms");

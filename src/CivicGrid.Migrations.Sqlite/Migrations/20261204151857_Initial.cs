@@ -379,6 +379,39 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "wechat_conversations",
+                columns: table => new
+                {
+                    OpenId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Longitude = table.Column<double>(type: "REAL", nullable: true),
+                    Latitude = table.Column<double>(type: "REAL", nullable: true),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    PictureUrls = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    AwaitingCategory = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wechat_conversations", x => x.OpenId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wechat_inbound_messages",
+                columns: table => new
+                {
+                    DeliveryKey = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    OpenId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReplyContent = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_wechat_inbound_messages", x => x.DeliveryKey);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "alarm_history",
                 columns: table => new
                 {
@@ -471,6 +504,7 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     ReporterName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     ReporterPhone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
                     ReporterEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    ReporterWeChatOpenId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     NotifyBy = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
@@ -1028,6 +1062,16 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 table: "users",
                 column: "UserName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wechat_conversations_UpdatedAt",
+                table: "wechat_conversations",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_wechat_inbound_messages_ReceivedAt",
+                table: "wechat_inbound_messages",
+                column: "ReceivedAt");
         }
 
         /// <inheritdoc />
@@ -1101,6 +1145,12 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "users");
+
+            migrationBuilder.DropTable(
+                name: "wechat_conversations");
+
+            migrationBuilder.DropTable(
+                name: "wechat_inbound_messages");
 
             migrationBuilder.DropTable(
                 name: "alarms");
