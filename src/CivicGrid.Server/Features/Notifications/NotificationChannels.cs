@@ -6,11 +6,21 @@ using Microsoft.Extensions.Options;
 namespace CivicGrid.Server.Features.Notifications;
 
 /// <summary>One message to one reporter. <see cref="Id"/> is the same on every retry, so receivers de-duplicate by it.</summary>
-public sealed record CitizenMessage(string Id, string Subject, string Body);
+public sealed record CitizenMessage(string Id, string Subject, string Body)
+{
+    /// <summary>The case's tracking code, for channels with structured messages (WeChat templates).</summary>
+    public string? TrackingCode { get; init; }
+
+    /// <summary>What happened, in a few words (已派遣, Fixed…).</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The tracking page.</summary>
+    public string? Url { get; init; }
+}
 
 /// <summary>
 /// A way to reach a reporter (e-mail, SMS). Sending throws on failure; the dispatcher retries
-/// later with the same message id. WeChat template messages are not built here (see ADR 0009).
+/// later with the same message id.
 /// </summary>
 public interface INotificationChannel
 {

@@ -147,7 +147,12 @@ public static class NoticeText
         var url = $"{baseUrl.TrimEnd('/')}/track/{trackingCode}{(english ? "?lang=en" : string.Empty)}";
         var subject = english ? $"Your report {trackingCode}: {EnglishTitle(kind)}" : $"您反映的问题（查询码 {trackingCode}）：{ChineseTitle(kind)}";
         var body = (english ? EnglishBody(kind, reason) : ChineseBody(kind, reason)) + (english ? $" Follow it at {url}" : $" 查看进度：{url}");
-        return new CitizenMessage(id, subject, body);
+        return new CitizenMessage(id, subject, body)
+        {
+            TrackingCode = trackingCode,
+            Title = english ? EnglishTitle(kind) : ChineseTitle(kind),
+            Url = url,
+        };
     }
 
     private static string ChineseTitle(NoticeKind kind) => kind switch

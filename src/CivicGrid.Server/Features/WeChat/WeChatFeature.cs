@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Common;
+using CivicGrid.Server.Features.Notifications;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,7 @@ public static partial class WeChatFeature
             .ValidateOnStart();
         builder.Services.AddScoped<WeChatDialog>();
         builder.Services.AddSingleton<WeChatAccessTokenCache>();
+        builder.Services.AddSingleton<INotificationChannel, WeChatChannel>();
         builder.Services.AddHttpClient<WeChatTemplateClient>((sp, http) =>
         {
             http.BaseAddress = sp.GetRequiredService<IOptions<WeChatOptions>>().Value.ApiBaseUrl;

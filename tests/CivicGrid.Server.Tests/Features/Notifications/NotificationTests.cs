@@ -2,8 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CivicGrid.Domain.Cases;
 using CivicGrid.Infrastructure.Persistence;
+using CivicGrid.Server.Features.Intake;
 using CivicGrid.Server.Features.Notifications;
+using CivicGrid.Server.Tests.Features.WeChat;
 using CivicGrid.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,6 +97,63 @@ public abstract class NotificationTests
         var text = Assert.Single(sms.Messages);
         Assert.Contains("不予立案。原因：不属于受理范围", text.Text, StringComparison.Ordinal);
         Assert.Equal(0, await PendingAsync(app));
+    }
+
+    [Fact]
+    public async Task WeChatReporter_IsToldByTemplateMessage()
+    {
+        await using var smtp = new FakeSmtpServer();
+        await using var sms = new FakeSmsGateway();
+        await using var wechat = await FakeWeChatApi.StartAsync(Ct);
+        await using var app = NewApp();
+        Configure(app, smtp, sms, enabled: false);
+        app.Settings["WeChat:AppId"] = FakeWeChatApi.AppId;
+        app.Settings["WeChat:AppSecret"] = FakeWeChatApi.AppSecret;
+        app.Settings["WeChat:ProgressTemplateId"] = "tmpl-progress";
+        app.Settings["WeChat:ApiBaseUrl"] = wechat.BaseUrl.ToString();
+        await app.InitializeAsync();
+        app.SkipIfUnavailable();
+
+        string number, trackingCode;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var intake = scope.ServiceProvider.GetRequiredService<ReportIntake>();
+            var (lon, lat) = TestDistrict.Inside(2, 1);
+            var place = await intake.LocateAsync(lon, lat, "wgs84", Ct);
+            var report = new CaseReport
+            {
+                Description = "微信通知测试 " + Guid.NewGuid().ToString("N"),
+                CategoryCode = "06010",
+                Source = CaseSource.WeChat,
+                Longitude = place.Longitude,
+                Latitude = place.Latitude,
+                GridCode = place.Location.GridCode,
+                CommunityCode = place.Location.CommunityCode,
+                StreetCode = place.Location.StreetCode,
+            };
+            var contact = new ReporterContact(null, null, null, NotifyBy.WeChat, "zh-CN", "o-wechat-citizen");
+            var filed = await intake.ReportInTransactionAsync(report, ReportIntake.Citizen, contact, app.Clock.GetUtcNow(), await intake.SlaAsync(Ct), Ct);
+            await intake.Db.SaveChangesAsync(Ct);
+            (number, trackingCode) = (filed.Case.Number, filed.Case.TrackingCode);
+        }
+
+        var client = await app.ClientForAsync("operator");
+        var id = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{number}", Ct)).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/cases/{id}/transitions", new { action = "file" }, Ct)).StatusCode);
+
+        var dispatcher = app.Services.GetRequiredService<NotificationDispatcher>();
+        Assert.Equal(1, await dispatcher.DeliverPendingAsync(Ct));
+        var message = Assert.Single(wechat.Sent);
+        Assert.Equal("o-wechat-citizen", message.GetProperty("touser").GetString());
+        Assert.Equal("tmpl-progress", message.GetProperty("template_id").GetString());
+        var data = message.GetProperty("data");
+        Assert.Equal(trackingCode, data.GetProperty("keyword1").GetProperty("value").GetString());
+        Assert.Contains(trackingCode, data.GetProperty("first").GetProperty("value").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith($"/track/{trackingCode}", message.GetProperty("url").GetString(), StringComparison.Ordinal);
+        Assert.Empty(smtp.Messages);
+        Assert.Empty(sms.Messages);
+        Assert.Equal(0, await dispatcher.DeliverPendingAsync(Ct));
+        Assert.Single(wechat.Sent);
     }
 
     private static void Configure(CivicGridApp app, FakeSmtpServer smtp, FakeSmsGateway sms, bool enabled)

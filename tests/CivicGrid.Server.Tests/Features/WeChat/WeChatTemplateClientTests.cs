@@ -1,12 +1,4 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
 using CivicGrid.Server.Features.WeChat;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,48 +7,14 @@ namespace CivicGrid.Server.Tests.Features.WeChat;
 /// <summary>Template messages against a local fake of the WeChat API (real HTTP, the API's shapes and error codes).</summary>
 public sealed class WeChatTemplateClientTests : IAsyncLifetime
 {
-    private readonly ConcurrentQueue<JsonElement> _sent = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
-    private WebApplication? _fake;
-    private int _tokensIssued;
-    private string _validToken = "token-1";
+    private FakeWeChatApi? _fake;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _fake = builder.Build();
-        _fake.MapGet("/cgi-bin/token", (HttpRequest r) =>
-        {
-            if (r.Query["grant_type"] != "client_credential" || r.Query["appid"] != "wx-app" || r.Query["secret"] != "s3cret")
-            {
-                return Results.Json(new { errcode = 40013, errmsg = "invalid appid" });
-            }
+    private FakeWeChatApi Fake => _fake!;
 
-            var n = Interlocked.Increment(ref _tokensIssued);
-            _validToken = $"token-{n}";
-            return Results.Json(new { access_token = _validToken, expires_in = 7200 });
-        });
-        _fake.MapPost("/cgi-bin/message/template/send", async (HttpRequest r) =>
-        {
-            if (r.Query["access_token"] != _validToken)
-            {
-                return Results.Json(new { errcode = 42001, errmsg = "access_token expired" });
-            }
-
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(r.Body);
-            if (body.GetProperty("touser").GetString() == "o-blocked")
-            {
-                return Results.Json(new { errcode = 43004, errmsg = "require subscribe" });
-            }
-
-            _sent.Enqueue(body);
-            return Results.Json(new { errcode = 0, errmsg = "ok", msgid = 200228332L + _sent.Count });
-        });
-        await _fake.StartAsync(Ct);
-    }
+    public async ValueTask InitializeAsync() => _fake = await FakeWeChatApi.StartAsync(Ct);
 
     public async ValueTask DisposeAsync()
     {
@@ -73,14 +31,14 @@ public sealed class WeChatTemplateClientTests : IAsyncLifetime
         var progress = new WeChatProgress("您反映的问题已派遣处置", "2026-000123", "已派遣", "2026-12-04 16:00", "感谢您的参与", "https://city.example.cn/track/ABC");
         Assert.True(await client.SendProgressAsync("o-citizen", progress, Ct) > 0);
         Assert.True(await client.SendProgressAsync("o-citizen", progress, Ct) > 0);
-        Assert.Equal(1, _tokensIssued);
+        Assert.Equal(1, Fake.TokensIssued);
 
-        _validToken = "rotated-elsewhere";
+        Fake.ValidToken = "rotated-elsewhere";
         Assert.True(await client.SendProgressAsync("o-citizen", progress, Ct) > 0);
-        Assert.Equal(2, _tokensIssued);
+        Assert.Equal(2, Fake.TokensIssued);
 
-        Assert.Equal(3, _sent.Count);
-        var body = _sent.First();
+        Assert.Equal(3, Fake.Sent.Count);
+        var body = Fake.Sent.First();
         Assert.Equal("o-citizen", body.GetProperty("touser").GetString());
         Assert.Equal("tmpl-progress", body.GetProperty("template_id").GetString());
         Assert.Equal("https://city.example.cn/track/ABC", body.GetProperty("url").GetString());
@@ -101,13 +59,12 @@ public sealed class WeChatTemplateClientTests : IAsyncLifetime
         var unconfigured = Client(template: null);
         Assert.False(unconfigured.IsConfigured);
         await Assert.ThrowsAsync<WeChatApiException>(() => unconfigured.SendProgressAsync("o-citizen", progress, Ct));
-        Assert.Empty(_sent);
+        Assert.Empty(Fake.Sent);
     }
 
-    private WeChatTemplateClient Client(string secret = "s3cret", string? template = "tmpl-progress")
+    private WeChatTemplateClient Client(string secret = FakeWeChatApi.AppSecret, string? template = "tmpl-progress")
     {
-        var address = _fake!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var options = new WeChatOptions { Token = "t", AppId = "wx-app", AppSecret = secret, ProgressTemplateId = template, ApiBaseUrl = new Uri(address + "/") };
+        var options = new WeChatOptions { Token = "t", AppId = FakeWeChatApi.AppId, AppSecret = secret, ProgressTemplateId = template, ApiBaseUrl = Fake.BaseUrl };
 #pragma warning disable CA2000 // The client lives as long as the test.
         var http = new HttpClient { BaseAddress = options.ApiBaseUrl };
 #pragma warning restore CA2000
