@@ -24,13 +24,25 @@ public abstract class Open311UpdatesTests(CivicGridApp app) : Open311Test(app)
         var rejected = await CreateAsync(await FormAsync("06043"));
         await StepAsync("operator", rejected, new { action = "reject", note = "非本辖区问题" });
 
-        var json = await GetJsonAsync($"/servicerequestupdates.json?start_date={W3c(since)}&end_date={W3c(since.AddHours(1))}");
-        var mine = json.EnumerateArray().Where(u => u.GetProperty("service_request_id").GetString() == number).ToList();
+        // Background jobs of the shared server (the deadline job's overdue marks) add steps at the
+        // same instants: read every page, not only the first.
+        var all = new List<JsonElement>();
+        for (var page = 1; ; page++)
+        {
+            var batch = (await GetJsonAsync($"/servicerequestupdates.json?start_date={W3c(since)}&end_date={W3c(since.AddHours(1))}&page_size=500&page={page}")).EnumerateArray().ToList();
+            all.AddRange(batch);
+            if (batch.Count < 500)
+            {
+                break;
+            }
+        }
+
+        var mine = all.Where(u => u.GetProperty("service_request_id").GetString() == number).ToList();
 
         Assert.Equal(["open", "action_scheduled", "action_scheduled"], mine.Select(u => u.GetProperty("status").GetString()));
         Assert.Equal([$"{number}-1", $"{number}-2", $"{number}-3"], mine.Select(u => u.GetProperty("update_id").GetString()));
         Assert.Equal("派遣", mine[2].GetProperty("description").GetString());
-        var refusal = json.EnumerateArray().Last(u => u.GetProperty("service_request_id").GetString() == rejected);
+        var refusal = all.Last(u => u.GetProperty("service_request_id").GetString() == rejected);
         Assert.Equal("no_further_action", refusal.GetProperty("status").GetString());
         Assert.Contains("非本辖区问题", refusal.GetProperty("description").GetString(), StringComparison.Ordinal);
 
