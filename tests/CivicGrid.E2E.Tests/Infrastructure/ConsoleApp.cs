@@ -104,6 +104,20 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetime
             TimezoneId = "Asia/Shanghai",
         });
 
+    /// <summary>A phone-sized context (its own cookies) whose position is <paramref name="at"/>, with geolocation allowed.</summary>
+    public async Task<IBrowserContext> NewPhoneContextAsync((double Lon, double Lat) at) =>
+        await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+            Locale = "zh-CN",
+            TimezoneId = "Asia/Shanghai",
+            Geolocation = new Geolocation { Longitude = (float)at.Lon, Latitude = (float)at.Lat, Accuracy = 10 },
+            Permissions = ["geolocation"],
+        });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");

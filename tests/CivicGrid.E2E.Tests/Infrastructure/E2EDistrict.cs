@@ -107,6 +107,15 @@ public sealed class E2EDistrict
     public Task<CaseDto> StepAsync(CaseDto c, string userName, string action, string? note = null, string? result = null, bool? passed = null) =>
         StepAtAsync(c, userName, TimeSpan.Zero, action, note, result, passed);
 
+    /// <summary>The case a citizen filed, found by its tracking code, as the operator sees it.</summary>
+    public async Task<CaseDto> FindByTrackingCodeAsync(string trackingCode)
+    {
+        using var scope = _services.CreateScope();
+        var commands = scope.ServiceProvider.GetRequiredService<CaseCommands>();
+        var c = await commands.Db.Cases.AsNoTracking().SingleAsync(x => x.TrackingCode == trackingCode);
+        return await commands.ToDtoAsync(c, await ActorAsync(commands, "operator"), default);
+    }
+
     /// <summary>A closed case with its whole history (report → close), for looking at.</summary>
     public CaseDto Closed { get; private set; } = null!;
 
