@@ -97,8 +97,26 @@ public sealed class CaseReporter
         };
     }
 
-    /// <summary>Moves the reporter to the case that a duplicate was merged into.</summary>
-    public void MoveTo(Guid caseId) => CaseId = caseId;
+    /// <summary>
+    /// The same person linked to the case a duplicate was merged into: same contact, channel and
+    /// secret, so they are told of that case's steps and may rate it; the row on the duplicate stays
+    /// (it tells them of the merge).
+    /// </summary>
+    public CaseReporter LinkTo(Guid id, Guid caseId, DateTimeOffset now) => new()
+    {
+        Id = id,
+        CaseId = caseId,
+        Channel = Channel,
+        IsOriginal = false,
+        ReporterName = ReporterName,
+        ReporterPhone = ReporterPhone,
+        ReporterEmail = ReporterEmail,
+        ReporterWeChatOpenId = ReporterWeChatOpenId,
+        NotifyBy = NotifyBy,
+        Language = Language,
+        SecretHash = SecretHash,
+        JoinedAt = now,
+    };
 
     /// <summary>Records the reporter's rating; a reporter rates a case once.</summary>
     public void Rate(int stars, string? comment, DateTimeOffset now)

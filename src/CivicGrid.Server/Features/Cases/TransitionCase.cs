@@ -118,7 +118,39 @@ public sealed partial class CaseCommands
             attachment.HistorySequence = @case.Version;
         }
 
+        if (action == CaseAction.Merge && @case.DuplicateOfId is { } survivorId)
+        {
+            await LinkReportersAsync(@case, survivorId, actor, ct);
+        }
+
         await db.SaveChangesAsync(ct);
         return await ToDtoAsync(@case, actor, ct);
+    }
+
+    /// <summary>
+    /// 合并: everyone who reported the duplicate is linked to the surviving case (and that case's
+    /// history says so), so they hear how the one problem ends; one person is linked once.
+    /// </summary>
+    private async Task LinkReportersAsync(Case duplicate, Guid survivorId, Actor actor, CancellationToken ct)
+    {
+        var reporters = await Db.CaseReporters.AsNoTracking().Where(r => r.CaseId == duplicate.Id).ToListAsync(ct);
+        if (reporters.Count == 0)
+        {
+            return;
+        }
+
+        var survivor = await Db.Cases.FirstAsync(c => c.Id == survivorId, ct);
+        if (CaseWorkflow.IsTerminal(survivor.Status))
+        {
+            return;
+        }
+
+        var now = Clock.GetUtcNow();
+        var known = await Db.CaseReporters.AsNoTracking().Where(r => r.CaseId == survivorId).Select(r => r.SecretHash).ToListAsync(ct);
+        foreach (var reporter in reporters.Where(r => !known.Contains(r.SecretHash)))
+        {
+            Db.CaseReporters.Add(reporter.LinkTo(Guid.CreateVersion7(now), survivorId, now));
+            survivor.RecordReporterJoined(reporter.Channel, actor, now);
+        }
     }
 }

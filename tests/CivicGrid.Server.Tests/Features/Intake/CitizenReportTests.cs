@@ -299,6 +299,40 @@ public abstract class CitizenReportTests(CivicGridApp app) : ApiTest(app)
         Assert.Contains("value=\"06010\"", zh, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Merge_LinksTheDuplicatesReportersToTheSurvivingCase_WhoCanRateIt()
+    {
+        var first = await CreatedAsync(await PostReportAsync(Form("垃圾桶满溢 " + Guid.NewGuid().ToString("N"), phone: "13600136001", row: 2, col: 0)));
+        var second = await CreatedAsync(await PostReportAsync(Form("垃圾桶满了没人清 " + Guid.NewGuid().ToString("N"), phone: "13600136002", row: 2, col: 0)));
+        var survivorId = await CaseIdAsync(first);
+        var duplicateId = await CaseIdAsync(second);
+
+        await StepAsync("operator", duplicateId, new { action = "merge", duplicateOfId = survivorId, note = "同一问题" });
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CivicGridDbContext>();
+            var phones = await db.CaseReporters.AsNoTracking().Where(r => r.CaseId == Guid.Parse(survivorId)).Select(r => r.ReporterPhone).ToListAsync(Ct);
+            Assert.Equal(["13600136001", "13600136002"], phones.Order());
+            Assert.Equal(1, await db.CaseReporters.CountAsync(r => r.CaseId == Guid.Parse(duplicateId), Ct));
+        }
+
+        var view = await App.CreateClient().GetFromJsonAsync<JsonElement>($"{Api}/cases/{first.GetProperty("trackingCode").GetString()}", Ct);
+        Assert.Contains("meToo", view.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("action").GetString()));
+
+        // The second reporter's secret now rates the surviving case once it is closed.
+        await StepAsync("operator", survivorId, new { action = "file" });
+        await StepAsync("dispatcher", survivorId, new { action = "dispatch", departmentId = App.District.SanitationId });
+        await StepAsync("handler-a", survivorId, new { action = "accept" });
+        await StepAsync("handler-a", survivorId, new { action = "feedback", result = "已清运" });
+        await StepAsync("inspector", survivorId, new { action = "check", passed = true });
+        await StepAsync("supervisor", survivorId, new { action = "close" });
+        var rated = await App.CreateClient().PostAsJsonAsync(
+            $"{Api}/cases/{first.GetProperty("trackingCode").GetString()}/rating",
+            new { secret = second.GetProperty("secret").GetString(), stars = 5, comment = "很快" }, Ct);
+        Assert.True(rated.IsSuccessStatusCode, await rated.Content.ReadAsStringAsync(Ct));
+    }
+
     /// <summary>Takes a case through the loop to closed, as the staff would.</summary>
     protected async Task CloseAsync(string id)
     {
