@@ -125,6 +125,13 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Auth:SigningKey", Convert.ToBase64String(new byte[48]));
         builder.UseSetting("Mqtt:Port", MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Mqtt:BindAddress", "127.0.0.1");
+        // The whole suite signs in and posts from one address: the rate limits get their own tests (SecurityLimitsTests).
+        foreach (var limit in new[] { "Login", "Open311Submit", "PublicSubmit", "PublicRead" })
+        {
+            builder.UseSetting($"Security:{limit}:PermitLimit", "1000000");
+        }
+
+        ConfigureSettings(builder);
         if (_postgresDatabase is not null)
         {
             builder.UseSetting("Database:ConnectionString", new NpgsqlConnectionStringBuilder(PostgresAvailability.ConnectionString) { Database = _postgresDatabase }.ToString());
@@ -134,6 +141,11 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
         {
             services.AddSingleton<TimeProvider>(Clock);
         });
+    }
+
+    /// <summary>Settings of a special-purpose app (low rate limits, low thresholds); applied after the common ones.</summary>
+    protected virtual void ConfigureSettings(IWebHostBuilder builder)
+    {
     }
 
     /// <summary>A TCP port nobody listens on now (the OS picks it).</summary>

@@ -73,6 +73,7 @@ public sealed partial class CaseCommands
         Db.Cases.Add(@case);
         await Db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        Risk.ReportSubmitted((actor.Role == Domain.Identity.Role.Device ? "client:" : "user:") + actor.UserId);
 
         return await ToDtoAsync(@case, actor, ct);
     }
