@@ -12,6 +12,7 @@ using CivicGrid.Server.Features.Intake;
 using CivicGrid.Server.Features.Intake.Classification;
 using CivicGrid.Server.Features.Notifications;
 using CivicGrid.Server.Features.Platform;
+using CivicGrid.Server.Features.Security;
 using CivicGrid.Server.Features.Sensing;
 using CivicGrid.Server.Features.Users;
 using CivicGrid.Server.Features.WebConsole;
@@ -43,6 +44,7 @@ public static class ServerHost
         builder.AddCommon();
         builder.AddDatabase();
         builder.AddPlatform();
+        builder.AddSecurity();
         builder.AddAuth();
         builder.AddCityModel();
         builder.AddCalendar();
@@ -59,14 +61,17 @@ public static class ServerHost
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseSecurityHeaders(app.Environment);
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRequestLimits();
         app.UseAuthorization();
         app.UseConsole();
         app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapPlatform();
         app.MapAuth();
+        app.MapSecurity();
         app.MapCityModel();
         app.MapCalendar();
         app.MapCases();

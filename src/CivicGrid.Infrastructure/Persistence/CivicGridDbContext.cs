@@ -58,6 +58,10 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
 
     public DbSet<WeChatInboundMessage> WeChatInboundMessages => Set<WeChatInboundMessage>();
 
+    public DbSet<RevokedSession> RevokedSessions => Set<RevokedSession>();
+
+    public DbSet<SecurityAlert> SecurityAlerts => Set<SecurityAlert>();
+
     public DbSet<Device> Devices => Set<Device>();
 
     public DbSet<TelemetryReadingRecord> TelemetryReadings => Set<TelemetryReadingRecord>();

@@ -10,8 +10,17 @@ internal static class CivicGridClaims
 {
     public const string Department = "civicgrid:department";
 
+    /// <summary>The user's security stamp when the session began (sessions end when it changes).</summary>
+    public const string SecurityStamp = "civicgrid:stamp";
+
+    /// <summary>The session id (also the bearer token's <c>jti</c>): what logout revokes.</summary>
+    public const string Session = "civicgrid:session";
+
+    /// <summary>When the session began (Unix seconds): the absolute session lifetime counts from it.</summary>
+    public const string AuthTime = "civicgrid:auth-time";
+
     /// <summary>The claims issued at sign-in, for both the cookie and the bearer token.</summary>
-    public static List<Claim> For(User user)
+    public static List<Claim> For(User user, string sessionId, DateTimeOffset authTime)
     {
         var claims = new List<Claim>
         {
@@ -19,6 +28,9 @@ internal static class CivicGridClaims
             new(ClaimTypes.Name, user.UserName),
             new(ClaimTypes.GivenName, user.DisplayName),
             new(ClaimTypes.Role, user.Role.ToString()),
+            new(SecurityStamp, user.SecurityStamp),
+            new(Session, sessionId),
+            new(AuthTime, authTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64),
         };
         if (user.DepartmentId is { } d)
         {
@@ -29,8 +41,11 @@ internal static class CivicGridClaims
     }
 
     /// <summary>The principal the console's sign-in cookie carries (the API's <c>auth/login</c> and the console's sign-in page both use it).</summary>
-    public static ClaimsPrincipal CookiePrincipal(User user) =>
-        new(new ClaimsIdentity(For(user), CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role));
+    public static ClaimsPrincipal CookiePrincipal(User user, DateTimeOffset now) =>
+        new(new ClaimsIdentity(For(user, NewSessionId(), now), CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role));
+
+    /// <summary>A new random session id.</summary>
+    public static string NewSessionId() => Guid.NewGuid().ToString("N");
 
     /// <summary>The actor behind a request; throws when the principal is not a CivicGrid user.</summary>
     public static Actor ToActor(this ClaimsPrincipal principal)

@@ -1,4 +1,5 @@
 using CivicGrid.Server.Tests.Infrastructure;
+using CivicGrid.Server.Features.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,5 +39,22 @@ public sealed class ArchitectureTests(SqliteApp app)
             .ToList();
 
         Assert.Empty(unguarded);
+    }
+
+    [Fact]
+    public void EveryNonAnonymousEndpoint_DeclaresAPermission_ExceptDeviceTelemetry()
+    {
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        // Role-named policies are gone: every guarded endpoint names one permission of the matrix
+        // (RequirePermission). Devices are the one exception: they authenticate with their own token.
+        var withoutPermission = endpoints
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null)
+            .Where(e => !e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy?.StartsWith(PermissionPolicies.Prefix, StringComparison.Ordinal) == true))
+            .Select(e => e.RoutePattern.RawText)
+            .Distinct()
+            .ToList();
+
+        Assert.Equal(["/api/v1/devices/{id}/telemetry"], withoutPermission);
     }
 }

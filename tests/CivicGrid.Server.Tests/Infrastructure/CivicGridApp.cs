@@ -173,6 +173,13 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("WeChat:AppId", WeChatAppId);
         builder.UseSetting("WeChat:EncodingAesKey", WeChatAesKey);
         builder.UseSetting("WeChat:PublicBaseUrl", "https://city.example.cn");
+        // The whole suite signs in and posts from one address: the rate limits get their own tests (SecurityLimitsTests).
+        foreach (var limit in new[] { "Login", "Open311Submit", "PublicSubmit", "PublicRead" })
+        {
+            builder.UseSetting($"Security:{limit}:PermitLimit", "1000000");
+        }
+
+        ConfigureSettings(builder);
         if (_postgresDatabase is not null)
         {
             builder.UseSetting("Database:ConnectionString", new NpgsqlConnectionStringBuilder(PostgresAvailability.ConnectionString) { Database = _postgresDatabase }.ToString());
@@ -187,6 +194,11 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
         {
             services.AddSingleton<TimeProvider>(Clock);
         });
+    }
+
+    /// <summary>Settings of a special-purpose app (low rate limits, low thresholds); applied after the common ones.</summary>
+    protected virtual void ConfigureSettings(IWebHostBuilder builder)
+    {
     }
 
     /// <summary>A TCP port nobody listens on now (the OS picks it).</summary>

@@ -89,6 +89,16 @@ public sealed record TestDistrict(Guid SanitationId, Guid TrafficId, IReadOnlyLi
             }
         }
 
+        // The inspector patrols the whole block (their data scope is their responsibility grid).
+        var inspector = await db.Users.FirstAsync(u => u.UserName == "inspector");
+        if (!await db.ResponsibilityGrids.AnyAsync(r => r.InspectorId == inspector.Id))
+        {
+            var patrol = new ResponsibilityGrid { Code = "T01", Name = "测试责任网格", InspectorId = inspector.Id };
+            patrol.Members.AddRange(codes.Select(c => new ResponsibilityGridMember { ResponsibilityGridId = patrol.Id, GridCode = c }));
+            db.ResponsibilityGrids.Add(patrol);
+            await db.SaveChangesAsync();
+        }
+
         services.GetRequiredService<GridLocator>().Invalidate();
         return new TestDistrict(sanitation.Id, traffic.Id, codes);
     }

@@ -14,6 +14,10 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.HasIndex(u => u.UserName).IsUnique();
         b.Property(u => u.DisplayName).HasMaxLength(100);
         b.Property(u => u.PasswordHash).HasMaxLength(200);
+        b.Property(u => u.SecurityStamp).HasMaxLength(64);
+        b.Property(u => u.TotpSecret).HasMaxLength(500);
+        b.Property(u => u.RecoveryCodeHashes).HasMaxLength(1000);
+        b.Property(u => u.DistrictCode).HasMaxLength(6);
     }
 }
 
@@ -76,5 +80,30 @@ internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxMessa
         b.HasIndex(m => m.CreatedAt);
         b.Property(m => m.Type).HasMaxLength(100);
         b.HasIndex(m => m.ProcessedAt);
+    }
+}
+
+internal sealed class RevokedSessionConfiguration : IEntityTypeConfiguration<RevokedSession>
+{
+    public void Configure(EntityTypeBuilder<RevokedSession> b)
+    {
+        b.ToTable("revoked_sessions");
+        b.HasKey(r => r.SessionId);
+        b.Property(r => r.SessionId).HasMaxLength(64);
+        b.HasIndex(r => r.ExpiresAt);
+    }
+}
+
+internal sealed class SecurityAlertConfiguration : IEntityTypeConfiguration<SecurityAlert>
+{
+    public void Configure(EntityTypeBuilder<SecurityAlert> b)
+    {
+        b.ToTable("security_alerts");
+        b.HasKey(a => a.Id);
+        b.Property(a => a.Kind).HasMaxLength(40);
+        b.Property(a => a.Subject).HasMaxLength(200);
+        b.Property(a => a.Detail).HasMaxLength(500);
+        b.HasIndex(a => a.RaisedAt);
+        b.HasIndex(a => new { a.Kind, a.Subject, a.RaisedAt });
     }
 }

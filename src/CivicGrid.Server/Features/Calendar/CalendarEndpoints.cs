@@ -2,8 +2,9 @@ using System.Globalization;
 using CivicGrid.Domain.Common;
 using CivicGrid.Domain.Sla;
 using CivicGrid.Infrastructure.Persistence;
-using CivicGrid.Server.Features.Auth;
 using Microsoft.EntityFrameworkCore;
+using CivicGrid.Server.Features.Security;
+using CivicGrid.Domain.Identity;
 
 namespace CivicGrid.Server.Features.Calendar;
 
@@ -18,15 +19,15 @@ public static class CalendarEndpoints
 
     public static IEndpointRouteBuilder MapCalendar(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/calendar").WithTags("Calendar").RequireAuthorization(AuthFeature.StaffPolicy);
+        var group = app.MapGroup("/api/v1/calendar").WithTags("Calendar").RequirePermission(Permission.ReferenceRead);
         group.MapGet("/", GetCalendarAsync).WithSummary("Exception days of a year and the working periods.");
-        group.MapPut("/days/{date}", PutDayAsync).RequireAuthorization(AuthFeature.AdminPolicy)
+        group.MapPut("/days/{date}", PutDayAsync).RequirePermission(Permission.TimeLimitsManage)
             .WithSummary("Declare a holiday or a make-up working day (admin).");
-        group.MapDelete("/days/{date}", DeleteDayAsync).RequireAuthorization(AuthFeature.AdminPolicy)
+        group.MapDelete("/days/{date}", DeleteDayAsync).RequirePermission(Permission.TimeLimitsManage)
             .WithSummary("Remove an exception day (admin).");
         group.MapGet("/deadline", GetDeadlineAsync).WithSummary("When a time limit started at an instant is due.");
         group.MapGet("/time-limits", GetTimeLimitsAsync).WithSummary("Configured stage time limits.");
-        group.MapPut("/time-limits", PutTimeLimitAsync).RequireAuthorization(AuthFeature.AdminPolicy)
+        group.MapPut("/time-limits", PutTimeLimitAsync).RequirePermission(Permission.TimeLimitsManage)
             .WithSummary("Set the limit of a stage for a category (or major, or * for all) and urgency (admin).");
         return app;
     }

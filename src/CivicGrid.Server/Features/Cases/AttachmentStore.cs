@@ -11,6 +11,9 @@ public sealed class AttachmentOptions
 
     /// <summary>Largest accepted file, in bytes (default 10 MiB).</summary>
     public long MaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>The request body limit of the upload endpoint: <see cref="MaxBytes"/> may not exceed it (multipart framing needs a little room).</summary>
+    public const long MaxRequestBytes = 64 * 1024 * 1024;
 }
 
 /// <summary>

@@ -25,7 +25,7 @@ public static class CaseAttachments
                 extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["errors"] = new Dictionary<string, string[]>(StringComparer.Ordinal) { ["file"] = ["too large"] } });
         }
 
-        var @case = await commands.LoadAsync(id, tracking: false, ct);
+        var @case = await commands.LoadForAsync(id, user.ToActor(), tracking: false, ct);
         var head = new byte[16];
         int read;
         await using (var s = file.OpenReadStream())
@@ -85,7 +85,7 @@ public static class CaseAttachments
 
     public static async Task<IResult> DownloadAsync(string id, Guid attachmentId, CaseCommands commands, AttachmentStore store, HttpContext http, CancellationToken ct)
     {
-        var @case = await commands.LoadAsync(id, tracking: false, ct);
+        var @case = await commands.LoadForAsync(id, http.User.ToActor(), tracking: false, ct);
         var attachment = await commands.Db.CaseAttachments.AsNoTracking()
             .FirstOrDefaultAsync(a => a.Id == attachmentId && a.CaseId == @case.Id, ct)
             ?? throw new NotFoundException("Attachment", attachmentId.ToString());

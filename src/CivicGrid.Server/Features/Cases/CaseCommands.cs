@@ -3,6 +3,7 @@ using CivicGrid.Domain.Common;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Calendar;
 using CivicGrid.Server.Features.CityModel;
+using CivicGrid.Server.Features.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace CivicGrid.Server.Features.Cases;
@@ -11,7 +12,7 @@ namespace CivicGrid.Server.Features.Cases;
 /// The case use cases, shared by the API endpoints and the console: loading and mapping here, one
 /// use case per file (<c>CreateCase.cs</c>, <c>TransitionCase.cs</c>, <c>ListCases.cs</c>).
 /// </summary>
-public sealed partial class CaseCommands(CivicGridDbContext db, SlaPolicyProvider sla, GridLocator grids, Intake.ReportIntake intake, TimeProvider clock)
+public sealed partial class CaseCommands(CivicGridDbContext db, SlaPolicyProvider sla, GridLocator grids, Intake.ReportIntake intake, CaseScope scope, IRiskSignals risk, TimeProvider clock)
 {
     public CivicGridDbContext Db => db;
 
@@ -21,6 +22,22 @@ public sealed partial class CaseCommands(CivicGridDbContext db, SlaPolicyProvide
     public GridLocator Grids => grids;
 
     public Task<ISlaPolicy> SlaAsync(CancellationToken ct) => sla.GetAsync(ct);
+
+    /// <summary>Where suspicious volumes (mass transitions, report floods) are reported.</summary>
+    public IRiskSignals Risk => risk;
+
+    /// <summary>The part of the cases an actor reaches.</summary>
+    public Task<CaseAccess> AccessAsync(Domain.Identity.Actor actor, CancellationToken ct) => scope.ForAsync(actor, ct);
+
+    /// <summary>
+    /// Finds a case the actor may reach (their data scope); a case outside it is answered exactly
+    /// like a missing one (404), so that ids and numbers of other departments cannot be probed.
+    /// </summary>
+    public async Task<Case> LoadForAsync(string idOrNumber, Domain.Identity.Actor actor, bool tracking, CancellationToken ct)
+    {
+        var found = await LoadAsync(idOrNumber, tracking, ct);
+        return (await scope.ForAsync(actor, ct)).Allows(found) ? found : throw new NotFoundException("Case", idOrNumber);
+    }
 
     /// <summary>Finds a case by its id or its number; 404 otherwise.</summary>
     public async Task<Case> LoadAsync(string idOrNumber, bool tracking, CancellationToken ct)

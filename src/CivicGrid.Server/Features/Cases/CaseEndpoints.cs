@@ -1,4 +1,5 @@
-using CivicGrid.Server.Features.Auth;
+using CivicGrid.Server.Features.Security;
+using CivicGrid.Domain.Identity;
 
 namespace CivicGrid.Server.Features.Cases;
 
@@ -8,7 +9,7 @@ public static class CaseEndpoints
     public static IHostApplicationBuilder AddCases(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AttachmentOptions>().BindConfiguration(AttachmentOptions.SectionName)
-            .Validate(o => o.MaxBytes > 0, "Attachments:MaxBytes must be positive.")
+            .Validate(o => o.MaxBytes > 0 && o.MaxBytes < AttachmentOptions.MaxRequestBytes - 65536, "Attachments:MaxBytes must be positive and below 64 MiB.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AttachmentStore>();
         builder.Services.AddScoped<CaseCommands>();
@@ -18,26 +19,27 @@ public static class CaseEndpoints
 
     public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization(AuthFeature.StaffPolicy);
-        group.MapPost("/", CreateCase.HandleAsync).WithName("CreateCase")
+        var group = app.MapGroup("/api/v1/cases").WithTags("Cases");
+        group.MapPost("/", CreateCase.HandleAsync).WithName("CreateCase").RequirePermission(Permission.CasesCreate)
             .WithSummary("Report a problem (上报). The position resolves to grid, community and street.")
             .Produces<CaseDto>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapGet("/", ListCases.HandleAsync).WithName("ListCases")
+        group.MapGet("/", ListCases.HandleAsync).WithName("ListCases").RequirePermission(Permission.CasesRead)
             .WithSummary("List cases with filters and paging.")
             .Produces<CasePageDto>().ProducesValidationProblem();
-        group.MapGet("/{id}", GetCase.HandleAsync).WithName("GetCase")
+        group.MapGet("/{id}", GetCase.HandleAsync).WithName("GetCase").RequirePermission(Permission.CasesRead)
             .WithSummary("A case by id or number, with history, stages, attachments and allowedActions.")
             .Produces<CaseDto>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id}/transitions", TransitionCase.HandleAsync).WithName("TransitionCase")
+        group.MapPost("/{id}/transitions", TransitionCase.HandleAsync).WithName("TransitionCase").RequirePermission(Permission.CasesTransition)
             .WithSummary("Perform a workflow action; 409 with allowedActions when not allowed now.")
             .Produces<CaseDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapPost("/{id}/attachments", CaseAttachments.UploadAsync).WithName("UploadAttachment")
+        group.MapPost("/{id}/attachments", CaseAttachments.UploadAsync).WithName("UploadAttachment").RequirePermission(Permission.CasesAttach)
+            .WithRequestBodyLimit(AttachmentOptions.MaxRequestBytes)
             .DisableAntiforgery()
             .WithSummary("Attach a photo or document (JPEG, PNG, WebP, GIF, PDF; type checked by content).")
             .Produces<AttachmentDto>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        group.MapGet("/{id}/attachments/{attachmentId:guid}", CaseAttachments.DownloadAsync).WithName("DownloadAttachment")
+        group.MapGet("/{id}/attachments/{attachmentId:guid}", CaseAttachments.DownloadAsync).WithName("DownloadAttachment").RequirePermission(Permission.CasesRead)
             .WithSummary("Download an attachment.");
         return app;
     }

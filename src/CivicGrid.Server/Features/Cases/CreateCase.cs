@@ -72,6 +72,7 @@ public sealed partial class CaseCommands
         var @case = filed.Case;
         await Db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        Risk.ReportSubmitted((actor.Role == Domain.Identity.Role.Device ? "client:" : "user:") + actor.UserId);
 
         return await ToDtoAsync(@case, actor, ct);
     }

@@ -8,8 +8,9 @@ public static class GetCase
 {
     public static async Task<IResult> HandleAsync(string id, ClaimsPrincipal user, CaseCommands commands, HttpContext http, CancellationToken ct)
     {
-        var @case = await commands.LoadAsync(id, tracking: false, ct);
+        var actor = user.ToActor();
+        var @case = await commands.LoadForAsync(id, actor, tracking: false, ct);
         http.Response.Headers.ETag = ETags.For(@case.Version);
-        return Results.Ok(await commands.ToDtoAsync(@case, user.ToActor(), ct));
+        return Results.Ok(await commands.ToDtoAsync(@case, actor, ct));
     }
 }

@@ -46,6 +46,7 @@ public static class ListCases
 
     public static async Task<IResult> HandleAsync(
         CaseCommands commands,
+        System.Security.Claims.ClaimsPrincipal user,
         string? status,
         string? categoryCode,
         Guid? departmentId,
@@ -73,15 +74,15 @@ public static class ListCases
             Bbox = bbox,
             Page = page,
             PageSize = pageSize,
-        }, ct));
+        }, Common.CivicGridClaims.ToActor(user), ct));
 }
 
 /// <summary>The case list: filters, newest first, paged. Every filter is backed by an index.</summary>
 public sealed partial class CaseCommands
 {
-    /// <summary>One page of cases, newest first (the API and the console both come here).</summary>
+    /// <summary>One page of the cases in the actor's data scope, newest first (the API and the console both come here).</summary>
     /// <exception cref="DomainValidationException">A filter or the paging is out of range.</exception>
-    public async Task<CasePageDto> ListAsync(CaseFilter filter, CancellationToken ct)
+    public async Task<CasePageDto> ListAsync(CaseFilter filter, Domain.Identity.Actor actor, CancellationToken ct)
     {
         var p = filter.Page ?? 1;
         var size = filter.PageSize ?? 20;
@@ -95,7 +96,7 @@ public sealed partial class CaseCommands
             throw new DomainValidationException("pageSize", $"pageSize must be between 1 and {ListCases.MaxPageSize}.");
         }
 
-        var query = Db.Cases.AsNoTracking();
+        var query = (await AccessAsync(actor, ct)).Apply(Db.Cases.AsNoTracking());
         if (!string.IsNullOrWhiteSpace(filter.Status))
         {
             var statuses = new List<CaseStatus>();

@@ -48,7 +48,7 @@ public sealed partial class CaseCommands
         }
 
         var db = Db;
-        var @case = await LoadAsync(idOrNumber, tracking: true, ct);
+        var @case = await LoadForAsync(idOrNumber, actor, tracking: true, ct);
         if (expectedVersion is { } expected && expected != @case.Version)
         {
             throw new PreconditionFailedException($"The case has changed since it was loaded (it is now at {ETags.For(@case.Version)}); reload it and try again.");
@@ -124,6 +124,7 @@ public sealed partial class CaseCommands
         }
 
         await db.SaveChangesAsync(ct);
+        Risk.CaseTransitioned(actor.UserId);
         return await ToDtoAsync(@case, actor, ct);
     }
 

@@ -2,10 +2,11 @@ using System.Globalization;
 using CivicGrid.Domain.CityModel;
 using CivicGrid.Domain.Common;
 using CivicGrid.Infrastructure.Persistence;
-using CivicGrid.Server.Features.Auth;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
+using CivicGrid.Server.Features.Security;
+using CivicGrid.Domain.Identity;
 
 namespace CivicGrid.Server.Features.CityModel;
 
@@ -22,25 +23,25 @@ public static class CityModelEndpoints
 
     public static IEndpointRouteBuilder MapCityModel(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization(AuthFeature.StaffPolicy);
+        var api = app.MapGroup("/api/v1").RequirePermission(Permission.ReferenceRead);
 
         var categories = api.MapGroup("/categories").WithTags("Categories");
         categories.MapGet("/", ListCategoriesAsync).WithSummary("Component and event categories (GB/T 47678.5-2026 and local extensions).");
-        categories.MapPost("/", AddCategoryAsync).RequireAuthorization(AuthFeature.AdminPolicy).WithSummary("Add a local extension category (admin).");
+        categories.MapPost("/", AddCategoryAsync).RequirePermission(Permission.ReferenceManage).WithSummary("Add a local extension category (admin).");
 
         var departments = api.MapGroup("/departments").WithTags("Departments");
         departments.MapGet("/", async (CivicGridDbContext db, CancellationToken ct) =>
             Results.Ok(await db.Departments.AsNoTracking().OrderBy(d => d.Code)
                 .Select(d => new DepartmentDto(d.Id, d.Code, d.NameZh, d.NameEn, d.Kind, d.IsActive)).ToListAsync(ct)))
             .WithSummary("Departments cases are dispatched to.");
-        departments.MapPost("/", AddDepartmentAsync).RequireAuthorization(AuthFeature.AdminPolicy).WithSummary("Add a department (admin).");
+        departments.MapPost("/", AddDepartmentAsync).RequirePermission(Permission.ReferenceManage).WithSummary("Add a department (admin).");
 
         var rules = api.MapGroup("/responsibility-rules").WithTags("Departments");
         rules.MapGet("/", async (CivicGridDbContext db, CancellationToken ct) =>
             Results.Ok(await db.ResponsibilityRules.AsNoTracking().OrderBy(r => r.CategoryCode)
                 .Select(r => new ResponsibilityRuleDto(r.Id, r.CategoryCode, r.StreetCode, r.DepartmentId)).ToListAsync(ct)))
             .WithSummary("Category × area → department rules.");
-        rules.MapPost("/", AddRuleAsync).RequireAuthorization(AuthFeature.AdminPolicy).WithSummary("Add a responsibility rule (admin).");
+        rules.MapPost("/", AddRuleAsync).RequirePermission(Permission.ReferenceManage).WithSummary("Add a responsibility rule (admin).");
         rules.MapGet("/resolve", async (string categoryCode, string streetCode, CivicGridDbContext db, CancellationToken ct) =>
         {
             var all = await db.ResponsibilityRules.AsNoTracking().ToListAsync(ct);
@@ -87,7 +88,7 @@ public static class CityModelEndpoints
             var c = await db.Components.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("Component", id);
             return Results.Ok(ComponentFeature(c));
         }).WithSummary("One component as a GeoJSON feature.");
-        app.MapGroup("/api/v1").RequireAuthorization(AuthFeature.AdminPolicy).MapComponentInventory();
+        app.MapGroup("/api/v1").RequirePermission(Permission.ReferenceManage).MapComponentInventory();
         return app;
     }
 

@@ -109,10 +109,10 @@ public sealed class ConsoleData(IServiceScopeFactory scopes, GridLocator grids, 
         return grid is null ? null : JsonSerializer.Serialize(new Feature(grid.Boundary, new AttributesTable { { "code", grid.Code } }), GeoJson);
     }
 
-    public async Task<CasePageDto> ListAsync(CaseFilter filter, CancellationToken ct)
+    public async Task<CasePageDto> ListAsync(CaseFilter filter, Actor actor, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<CaseCommands>().ListAsync(filter, ct);
+        return await scope.ServiceProvider.GetRequiredService<CaseCommands>().ListAsync(filter, actor, ct);
     }
 
     /// <summary>A case as the actor sees it (allowed actions included), with names and the responsible department.</summary>
@@ -120,7 +120,7 @@ public sealed class ConsoleData(IServiceScopeFactory scopes, GridLocator grids, 
     {
         await using var scope = scopes.CreateAsyncScope();
         var commands = scope.ServiceProvider.GetRequiredService<CaseCommands>();
-        var @case = await commands.LoadAsync(idOrNumber, tracking: false, ct);
+        var @case = await commands.LoadForAsync(idOrNumber, actor, tracking: false, ct);
         var dto = await commands.ToDtoAsync(@case, actor, ct);
         return await ViewAsync(commands.Db, dto, ct);
     }

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using CivicGrid.Server.Features.Auth;
 using CivicGrid.Server.Features.WebConsole.Components;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
+using CivicGrid.Server.Features.Security;
+using CivicGrid.Domain.Identity;
 
 // The folder is Features/Console, but a namespace named Console would hide System.Console from
 // every other Features.* namespace, so the console's namespace is WebConsole.
@@ -83,7 +84,7 @@ public static class ConsoleFeature
         // Every console page needs a staff member; the sign-in and error pages say [AllowAnonymous].
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
-            .RequireAuthorization(AuthFeature.StaffPolicy);
+            .RequirePermission(Permission.ConsoleUse);
 
         app.MapPost(LogoutPath, async (HttpContext http) =>
         {

@@ -65,6 +65,9 @@ public sealed class ConsoleText
     public required string SignInFailed { get; init; }
     public required string SignInMissing { get; init; }
     public required string SignInNotStaff { get; init; }
+    public required string SignInLocked { get; init; }
+    public required string SignInSecondFactor { get; init; }
+    public required string OneTimeCode { get; init; }
     public required string SignInFooter { get; init; }
 
     // Overview
@@ -229,6 +232,9 @@ public sealed class ConsoleText
         SignInFailed = "用户名或密码错误。",
         SignInMissing = "请输入用户名和密码。",
         SignInNotStaff = "此账号不是指挥中心工作人员账号，不能登录控制台。",
+        SignInLocked = "登录失败次数过多，账号已临时锁定，请稍后再试。",
+        SignInSecondFactor = "此账号已启用双因素认证：请输入身份验证器中的动态验证码（或恢复码）。",
+        OneTimeCode = "动态验证码（如已启用）",
         SignInFooter = "数字化城市管理信息系统 · 符合 GB/T 30428 网格化城市管理模式",
         OverviewTitle = "城市运行总览",
         OpenCases = "在办案卷",
@@ -411,6 +417,9 @@ public sealed class ConsoleText
         SignInFailed = "Unknown user or wrong password.",
         SignInMissing = "Enter your username and password.",
         SignInNotStaff = "This account is not a command centre staff account and cannot sign in to the console.",
+        SignInLocked = "Too many failed sign-ins: the account is locked for a while. Try again later.",
+        SignInSecondFactor = "This account has a second factor: enter the code from your authenticator app (or a recovery code).",
+        OneTimeCode = "One-time code (if enabled)",
         SignInFooter = "Digital urban management information system · grid-based city management (GB/T 30428)",
         OverviewTitle = "City overview",
         OpenCases = "Open cases",

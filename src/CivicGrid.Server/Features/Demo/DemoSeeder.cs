@@ -126,6 +126,11 @@ public sealed partial class DemoSeeder(
         {
             password = BaseSeeder.GeneratePassword();
         }
+        else if (RoleUsers.Select(u => u.UserName).Append("handler").FirstOrDefault(name => PasswordPolicy.Check(password, name) is not null) is { } refusedFor)
+        {
+            // Say which rule the chosen password breaks, naming the variable, before creating anyone.
+            throw new InvalidOperationException($"{DemoFeature.DemoPasswordVariable} is not accepted for the demo account '{refusedFor}': {PasswordPolicy.Check(password, refusedFor)}");
+        }
 
         db.ChangeTracker.AutoDetectChangesEnabled = true;
         foreach (var (userName, displayName, role) in RoleUsers)

@@ -48,7 +48,7 @@ internal static partial class PublicEndpoints
             f.Status, ConsoleText.Zh.Statuses[f.Status], f.Description, f.DistanceMetres, f.ReportedAt, f.Score)).ToList());
     }
 
-    public static async Task<IResult> ReportAsync(HttpContext http, ReportIntake intake, AttachmentStore store, IOptions<AttachmentOptions> attachments, ILogger<ReportIntake> logger, CancellationToken ct)
+    public static async Task<IResult> ReportAsync(HttpContext http, ReportIntake intake, AttachmentStore store, IOptions<AttachmentOptions> attachments, Security.IRiskSignals risk, ILogger<ReportIntake> logger, CancellationToken ct)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -113,6 +113,7 @@ internal static partial class PublicEndpoints
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             IntakeLog.PublicReportFiled(logger, filed.Case.Number, category, stored.Count);
+            risk.ReportSubmitted("ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
             return TypedResults.Created($"{IntakeFeature.PublicApi}/cases/{filed.Case.TrackingCode}", Receipt(filed, joined: false));
         }
         catch

@@ -6,6 +6,7 @@ using CivicGrid.Domain.Identity;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Common;
 using Microsoft.EntityFrameworkCore;
+using CivicGrid.Server.Features.Security;
 
 namespace CivicGrid.Server.Features.Open311;
 
@@ -74,7 +75,7 @@ public static class ApiClientEndpoints
 
     public static IEndpointRouteBuilder MapApiClients(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/api-clients").WithTags("Open311").RequireAuthorization(Auth.AuthFeature.AdminPolicy);
+        var group = app.MapGroup("/api/v1/api-clients").WithTags("Open311").RequirePermission(Permission.ApiClientsManage);
         group.MapPost("/", CreateAsync).WithName("CreateApiClient")
             .WithSummary("Issue an Open311 API key (admin). The key is in this reply only; it is stored hashed.")
             .Produces<ApiClientDto>(StatusCodes.Status201Created).ProducesValidationProblem();
@@ -84,6 +85,9 @@ public static class ApiClientEndpoints
         group.MapPost("/{id:guid}/revoke", RevokeAsync).WithName("RevokeApiClient")
             .WithSummary("Revoke an Open311 API key (admin); it stops working at once.")
             .Produces<ApiClientDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/rotate", RotateAsync).WithName("RotateApiClientKey")
+            .WithSummary("Issue a new key for an API client (admin); the old key stops working at once. The new key is in this reply only.")
+            .Produces<ApiClientDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -132,6 +136,22 @@ public static class ApiClientEndpoints
         }
 
         return Results.Ok(ToDto(client));
+    }
+
+    private static async Task<IResult> RotateAsync(Guid id, CivicGridDbContext db, CancellationToken ct)
+    {
+        var client = await db.Set<ApiClient>().FirstOrDefaultAsync(c => c.Id == id, ct)
+            ?? throw new NotFoundException("API client", id.ToString());
+        if (client.RevokedAt is not null)
+        {
+            throw new ConflictException("The client is revoked; issue a new client instead.");
+        }
+
+        var key = ApiKeys.Generate();
+        client.KeyPrefix = ApiKeys.PrefixOf(key);
+        client.KeyHash = ApiKeys.Hash(key);
+        await db.SaveChangesAsync(ct);
+        return Results.Ok(ToDto(client) with { Key = key });
     }
 
     private static ApiClientDto ToDto(ApiClient c) => new(c.Id, c.Name, c.KeyPrefix, c.CreatedAt, c.RevokedAt);

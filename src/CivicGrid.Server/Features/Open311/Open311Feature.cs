@@ -1,3 +1,4 @@
+using CivicGrid.Server.Features.Security;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Cases;
 using Microsoft.EntityFrameworkCore;
@@ -35,12 +36,13 @@ public static class Open311Feature
         v2.MapGet("/discovery.{format}", Discovery);
         v2.MapGet("/services.{format}", ServicesAsync);
         v2.MapGet("/services/{code}.{format}", DefinitionAsync);
-        v2.MapPost("/requests.{format}", PostRequest.HandleAsync).DisableAntiforgery();
+        v2.MapPost("/requests.{format}", PostRequest.HandleAsync).DisableAntiforgery().RequireRateLimiting(Security.RateLimits.Open311Submit)
+            .WithRequestBodyLimit(Cases.AttachmentOptions.MaxRequestBytes);
         v2.MapGet("/requests.{format}", GetRequests.ListAsync);
         v2.MapGet("/requests/{id}.{format}", GetRequests.OneAsync);
         v2.MapGet("/tokens/{token}.{format}", TokenAsync);
         v2.MapGet("/servicerequestupdates.{format}", ServiceRequestUpdates.ListAsync);
-        v2.MapPost("/servicerequestupdates.{format}", ServiceRequestUpdates.PostAsync).DisableAntiforgery();
+        v2.MapPost("/servicerequestupdates.{format}", ServiceRequestUpdates.PostAsync).DisableAntiforgery().RequireRateLimiting(Security.RateLimits.Open311Submit);
         v2.MapGet("/media/{id}", MediaAsync);
         return app;
     }

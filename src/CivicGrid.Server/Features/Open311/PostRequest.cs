@@ -36,6 +36,7 @@ internal static partial class PostRequest
         IOptions<Open311Options> options,
         TimeProvider clock,
         ILoggerFactory loggers,
+        Security.IRiskSignals risk,
         CancellationToken ct)
     {
         var fmt = Open311Writer.Parse(format);
@@ -143,6 +144,7 @@ internal static partial class PostRequest
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             Open311Log.RequestCreated(logger, @case.Number, category.Code, client.Id, attachments.Count);
+            risk.ReportSubmitted("client:" + client.Id);
             return Reply(@case.Number, english, fmt);
         }
         catch

@@ -2,6 +2,8 @@ using CivicGrid.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
+using CivicGrid.Server.Features.Security;
+using CivicGrid.Domain.Identity;
 
 namespace CivicGrid.Server.Features.Platform;
 
@@ -38,7 +40,7 @@ public static class PlatformFeature
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapGet("/api/v1/events", (LiveEvents live, CancellationToken ct) =>
                 TypedResults.ServerSentEvents(Stream(live, ct)))
-            .RequireAuthorization(Auth.AuthFeature.StaffPolicy).WithTags("Events")
+            .RequirePermission(Permission.EventsRead).WithTags("Events")
             .WithSummary("Live feed of changes (Server-Sent Events): case reported, transitioned, overdue…");
         app.MapScalarApiReference("/docs", o => o.WithTitle("CivicGrid API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
         return app;

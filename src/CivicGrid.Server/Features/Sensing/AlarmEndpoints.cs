@@ -4,8 +4,9 @@ using CivicGrid.Domain.Telemetry;
 using CivicGrid.Domain.Telemetry.Rules;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Common;
-using CivicGrid.Server.Features.Auth;
 using Microsoft.EntityFrameworkCore;
+using CivicGrid.Server.Features.Security;
+using CivicGrid.Domain.Identity;
 
 namespace CivicGrid.Server.Features.Sensing;
 
@@ -48,7 +49,7 @@ public static class AlarmEndpoints
 
     public static IEndpointRouteBuilder MapAlarms(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/alarms").WithTags("Alarms").RequireAuthorization(AuthFeature.StaffPolicy);
+        var group = app.MapGroup("/api/v1/alarms").WithTags("Alarms").RequirePermission(Permission.AlarmsRead);
         group.MapGet("/", ListAsync).WithName("ListAlarms")
             .WithSummary("Alarms, newest first, filtered by state (open, raised, acknowledged, cleared; comma-separated), device, rule, severity, area (grid, community, street) and time (raised between from and to).")
             .Produces<AlarmPageDto>().ProducesValidationProblem();
@@ -65,7 +66,7 @@ public static class AlarmEndpoints
             actions.Announce(alarm, "acknowledged", now);
             http.RequestServices.GetRequiredService<SensingMetrics>().Alarm("acknowledged");
             return Results.Ok(await LoadDtoAsync(db, id, ct));
-        }).WithName("AcknowledgeAlarm").WithSummary("Take note of an open alarm (确认); it stays open until its condition ends.")
+        }).RequirePermission(Permission.AlarmsAct).WithName("AcknowledgeAlarm").WithSummary("Take note of an open alarm (确认); it stays open until its condition ends.")
             .Produces<AlarmDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/clear", async (Guid id, AlarmActionRequest? request, CivicGridDbContext db, AlarmActions actions, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         {
@@ -78,7 +79,7 @@ public static class AlarmEndpoints
             _ = await actions.ClearAsync(id, http.User.ToActor(), Note(request) ?? "手动解除", null, clock.GetUtcNow(), ct)
                 ?? throw new ConflictException("The alarm changed meanwhile; reload it.");
             return Results.Ok(await LoadDtoAsync(db, id, ct));
-        }).WithName("ClearAlarm").WithSummary("Clear an open alarm by hand (解除); if its condition still holds, the next reading raises a new one.")
+        }).RequirePermission(Permission.AlarmsAct).WithName("ClearAlarm").WithSummary("Clear an open alarm by hand (解除); if its condition still holds, the next reading raises a new one.")
             .Produces<AlarmDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }

@@ -5,8 +5,9 @@ using CivicGrid.Domain.Telemetry;
 using CivicGrid.Domain.Telemetry.Rules;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Common;
-using CivicGrid.Server.Features.Auth;
 using Microsoft.EntityFrameworkCore;
+using CivicGrid.Server.Features.Security;
+using CivicGrid.Domain.Identity;
 
 namespace CivicGrid.Server.Features.Sensing;
 
@@ -29,7 +30,7 @@ public static class AlarmRuleEndpoints
 
     public static IEndpointRouteBuilder MapAlarmRules(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/alarm-rules").WithTags("Alarm rules").RequireAuthorization(AuthFeature.StaffPolicy);
+        var group = app.MapGroup("/api/v1/alarm-rules").WithTags("Alarm rules").RequirePermission(Permission.AlarmsRead);
         group.AddEndpointFilter(async (context, next) =>
         {
             try
@@ -52,17 +53,17 @@ public static class AlarmRuleEndpoints
             http.Response.Headers.ETag = ETags.For(rule.Version);
             return Results.Ok(ToDto(rule));
         }).WithName("GetAlarmRule").WithSummary("One rule.").Produces<AlarmRuleDto>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/", CreateAsync).RequireAuthorization(AuthFeature.AdminPolicy).WithName("CreateAlarmRule")
+        group.MapPost("/", CreateAsync).RequirePermission(Permission.AlarmRulesManage).WithName("CreateAlarmRule")
             .Accepts<RuleDefinition>("application/json")
             .WithSummary("Create a rule (admin): threshold (hysteresis, forMinutes), rateOfChange, noData, zScore, all/any; optional schedule, area, aggregate and case mapping.")
             .Produces<AlarmRuleDto>(StatusCodes.Status201Created).ProducesValidationProblem();
-        group.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(AuthFeature.AdminPolicy).WithName("UpdateAlarmRule")
+        group.MapPut("/{id:guid}", UpdateAsync).RequirePermission(Permission.AlarmRulesManage).WithName("UpdateAlarmRule")
             .Accepts<RuleDefinition>("application/json")
             .WithSummary("Replace a rule's definition (admin); If-Match checks the version. Enable or disable with enabled.")
             .Produces<AlarmRuleDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(AuthFeature.AdminPolicy).WithName("DeleteAlarmRule")
+        group.MapDelete("/{id:guid}", DeleteAsync).RequirePermission(Permission.AlarmRulesManage).WithName("DeleteAlarmRule")
             .WithSummary("Delete a rule (admin); its open alarms are cleared, its alarm history stays.").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/import", ImportAsync).RequireAuthorization(AuthFeature.AdminPolicy).WithName("ImportAlarmRules")
+        group.MapPost("/import", ImportAsync).RequirePermission(Permission.AlarmRulesManage).WithRequestBodyLimit(16 * 1024 * 1024).WithName("ImportAlarmRules")
             .Accepts<RuleExportDto>("application/json")
             .WithSummary("Import rules (admin) from an export document or an array of {id?, definition}: existing ids are replaced, new ones created; all or none.")
             .Produces<RuleImportResultDto>().ProducesValidationProblem();

@@ -3,8 +3,9 @@ using CivicGrid.Domain.Common;
 using CivicGrid.Domain.Telemetry;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Common;
-using CivicGrid.Server.Features.Auth;
 using Microsoft.EntityFrameworkCore;
+using CivicGrid.Server.Features.Security;
+using CivicGrid.Domain.Identity;
 
 namespace CivicGrid.Server.Features.Sensing;
 
@@ -16,19 +17,19 @@ public static class DeviceEndpoints
     public static RouteGroupBuilder MapDevices(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/device-types", () => Results.Ok(DeviceTypes.All.Select(DeviceTypeDto.From).ToList()))
-            .WithTags("Devices").RequireAuthorization(AuthFeature.StaffPolicy)
+            .WithTags("Devices").RequirePermission(Permission.DevicesRead)
             .WithSummary("Device types and their telemetry schemas (value names, units, types, valid ranges): a public contract.")
             .Produces<List<DeviceTypeDto>>();
 
-        var group = app.MapGroup("/api/v1/devices").WithTags("Devices").RequireAuthorization(AuthFeature.StaffPolicy);
+        var group = app.MapGroup("/api/v1/devices").WithTags("Devices").RequirePermission(Permission.DevicesRead);
         group.MapPost("/", async (RegisterDeviceRequest request, DeviceRegistry registry, CancellationToken ct) =>
         {
             var created = await registry.RegisterAsync(request, ct);
             return Results.Created($"/api/v1/devices/{created.Id}", created);
-        }).RequireAuthorization(AuthFeature.AdminPolicy).WithName("RegisterDevice")
+        }).RequirePermission(Permission.DevicesManage).WithName("RegisterDevice")
             .WithSummary("Register a device (admin). The answer carries its id and its secret token, shown only once.")
             .Produces<RegisteredDeviceDto>(StatusCodes.Status201Created).ProducesValidationProblem();
-        group.MapPost("/import", ImportAsync).RequireAuthorization(AuthFeature.AdminPolicy).WithName("ImportDevices")
+        group.MapPost("/import", ImportAsync).RequirePermission(Permission.DevicesManage).WithRequestBodyLimit(16 * 1024 * 1024).WithName("ImportDevices")
             .Accepts<string>("text/csv")
             .WithSummary("Register devices from CSV (admin): header type,lat,lon[,name,componentId,id,departmentCode]; all rows or none. Tokens are shown only once.")
             .Produces<DeviceImportResultDto>(StatusCodes.Status201Created).ProducesValidationProblem();
@@ -43,19 +44,19 @@ public static class DeviceEndpoints
             var device = await registry.UpdateAsync(id, request, IfMatchVersion(http.Request), ct);
             http.Response.Headers.ETag = ETags.For(device.Version);
             return Results.Ok(ToDto(device, null));
-        }).RequireAuthorization(AuthFeature.AdminPolicy).WithName("UpdateDevice")
+        }).RequirePermission(Permission.DevicesManage).WithName("UpdateDevice")
             .WithSummary("Change a device's name, position, component or department (admin); If-Match checks the version.")
             .Produces<DeviceDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapDelete("/{id}", async (string id, DeviceRegistry registry, CancellationToken ct) =>
         {
             await registry.RetireAsync(id, ct);
             return Results.NoContent();
-        }).RequireAuthorization(AuthFeature.AdminPolicy).WithName("RetireDevice")
+        }).RequirePermission(Permission.DevicesManage).WithName("RetireDevice")
             .WithSummary("Retire a device (admin): its token is refused from now on; its history stays.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/token", async (string id, DeviceRegistry registry, CancellationToken ct) =>
             Results.Ok(await registry.RotateTokenAsync(id, ct)))
-            .RequireAuthorization(AuthFeature.AdminPolicy).WithName("RotateDeviceToken")
+            .RequirePermission(Permission.DevicesManage).WithName("RotateDeviceToken")
             .WithSummary("Issue a new token for a device (admin); the old one stops working. Shown only once.")
             .Produces<DeviceTokenDto>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;

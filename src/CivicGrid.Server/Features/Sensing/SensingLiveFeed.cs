@@ -4,7 +4,8 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using CivicGrid.Domain.Telemetry;
 using CivicGrid.Domain.Telemetry.Rules;
-using CivicGrid.Server.Features.Auth;
+using CivicGrid.Server.Features.Security;
+using CivicGrid.Domain.Identity;
 
 namespace CivicGrid.Server.Features.Sensing;
 
@@ -76,7 +77,7 @@ public sealed class SensingLiveFeed
                 : types.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
             return TypedResults.ServerSentEvents(feed.SubscribeAsync(wanted, ct));
         })
-        .RequireAuthorization(AuthFeature.StaffPolicy).WithTags("Alarms").WithName("SensingLiveFeed")
+        .RequirePermission(Permission.EventsRead).WithTags("Alarms").WithName("SensingLiveFeed")
         .WithSummary("Server-Sent Events: alarm changes (event: alarm) and new readings (event: telemetry) as they are committed; filter with types=alarm,telemetry.");
         return app;
     }

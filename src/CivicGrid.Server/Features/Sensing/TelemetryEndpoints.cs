@@ -3,9 +3,10 @@ using System.Security.Claims;
 using CivicGrid.Domain.Common;
 using CivicGrid.Domain.Telemetry;
 using CivicGrid.Infrastructure.Persistence;
-using CivicGrid.Server.Features.Auth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using CivicGrid.Server.Features.Security;
+using CivicGrid.Domain.Identity;
 
 namespace CivicGrid.Server.Features.Sensing;
 
@@ -30,7 +31,7 @@ public static class TelemetryEndpoints
             .Produces<IngestResultDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        var staff = app.MapGroup("/api/v1").WithTags("Telemetry").RequireAuthorization(AuthFeature.StaffPolicy);
+        var staff = app.MapGroup("/api/v1").WithTags("Telemetry").RequirePermission(Permission.TelemetryRead);
         staff.MapGet("/devices/{id}/telemetry", GetSeriesAsync).WithName("GetTelemetry")
             .WithSummary("A device's telemetry between from and to (default: the last 24 hours), raw or as minute/hour min/max/avg/count.")
             .Produces<TelemetrySeriesDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);

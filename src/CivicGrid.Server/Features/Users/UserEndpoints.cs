@@ -2,6 +2,7 @@ using CivicGrid.Domain.Common;
 using CivicGrid.Domain.Identity;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Auth;
+using CivicGrid.Server.Features.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +11,7 @@ namespace CivicGrid.Server.Features.Users;
 /// <summary>User administration.</summary>
 public static class UserEndpoints
 {
-    public const int MinPasswordLength = 10;
+    public const int MinPasswordLength = PasswordPolicy.MinLength;
 
     public static IHostApplicationBuilder AddUsers(this IHostApplicationBuilder builder)
     {
@@ -20,34 +21,51 @@ public static class UserEndpoints
 
     public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(AuthFeature.AdminPolicy);
+        var group = app.MapGroup("/api/v1/users").WithTags("Users").RequirePermission(Permission.UsersManage);
         group.MapGet("/", async (CivicGridDbContext db, CancellationToken ct) =>
             Results.Ok(await db.Users.AsNoTracking().OrderBy(u => u.UserName)
-                .Select(u => new UserDto(u.Id, u.UserName, u.DisplayName, u.Role, u.DepartmentId, u.IsActive)).ToListAsync(ct)))
+                .Select(u => new UserDto(u.Id, u.UserName, u.DisplayName, u.Role, u.DepartmentId, u.IsActive, u.DistrictCode, u.TotpEnabled, u.LockoutEndsAt)).ToListAsync(ct)))
             .WithSummary("All users (admin).");
         group.MapPost("/", async (CreateUserRequest request, UserAdministration users, CancellationToken ct) =>
         {
             var u = await users.CreateAsync(request, ct);
-            return Results.Created($"/api/v1/users/{u.Id}", new UserDto(u.Id, u.UserName, u.DisplayName, u.Role, u.DepartmentId, u.IsActive));
+            return Results.Created($"/api/v1/users/{u.Id}", UserDto.From(u));
         }).WithSummary("Create a user (admin).");
         group.MapPut("/{id:guid}", async (Guid id, UpdateUserRequest request, UserAdministration users, CancellationToken ct) =>
         {
             var u = await users.UpdateAsync(id, request, ct);
-            return Results.Ok(new UserDto(u.Id, u.UserName, u.DisplayName, u.Role, u.DepartmentId, u.IsActive));
+            return Results.Ok(UserDto.From(u));
         }).WithSummary("Change a user's name, role, department or active flag (admin).");
         group.MapPost("/{id:guid}/password", async (Guid id, SetPasswordRequest request, UserAdministration users, CancellationToken ct) =>
         {
             await users.SetPasswordAsync(id, request.Password, ct);
             return Results.NoContent();
-        }).WithSummary("Set a user's password (admin).");
+        }).WithSummary("Set a user's password (admin); the user's sessions end.");
+        group.MapPost("/{id:guid}/revoke-sessions", async (Guid id, Sessions sessions, CancellationToken ct) =>
+        {
+            await sessions.RevokeAllAsync(id, ct);
+            return Results.NoContent();
+        }).WithSummary("End every session of a user: their tokens and cookies stop working at once (admin).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/unlock", async (Guid id, UserAdministration users, CancellationToken ct) =>
+            Results.Ok(UserDto.From(await users.UnlockAsync(id, ct))))
+            .WithSummary("Lift a sign-in lockout (admin).").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/reset-second-factor", async (Guid id, UserAdministration users, CancellationToken ct) =>
+            Results.Ok(UserDto.From(await users.ResetSecondFactorAsync(id, ct))))
+            .WithSummary("Remove a user's TOTP second factor when they lost the device and the recovery codes (admin); their sessions end.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    public sealed record UserDto(Guid Id, string UserName, string DisplayName, Role Role, Guid? DepartmentId, bool IsActive);
+    public sealed record UserDto(Guid Id, string UserName, string DisplayName, Role Role, Guid? DepartmentId, bool IsActive, string? DistrictCode, bool TotpEnabled, DateTimeOffset? LockedUntil)
+    {
+        public static UserDto From(User u) => new(u.Id, u.UserName, u.DisplayName, u.Role, u.DepartmentId, u.IsActive, u.DistrictCode, u.TotpEnabled, u.LockoutEndsAt);
+    }
 
     public sealed record CreateUserRequest(string? UserName, string? DisplayName, Role? Role, Guid? DepartmentId, string? Password);
 
-    public sealed record UpdateUserRequest(string? DisplayName, Role? Role, Guid? DepartmentId, bool? IsActive);
+    /// <summary>Changes; <c>districtCode</c> "" clears the district scope.</summary>
+    public sealed record UpdateUserRequest(string? DisplayName, Role? Role, Guid? DepartmentId, bool? IsActive, string? DistrictCode = null);
 
     public sealed record SetPasswordRequest(string? Password);
 }
@@ -69,7 +87,7 @@ public sealed class UserAdministration(CivicGridDbContext db, IPasswordHasher<Us
         }
 
         await CheckDepartmentAsync(role, request.DepartmentId, ct);
-        CheckPassword(request.Password);
+        CheckPassword(request.Password, name);
         if (await db.Users.AnyAsync(u => u.UserName == name, ct))
         {
             throw new Common.ConflictException($"User '{name}' already exists.");
@@ -101,6 +119,19 @@ public sealed class UserAdministration(CivicGridDbContext db, IPasswordHasher<Us
 
         var department = request.DepartmentId ?? user.DepartmentId;
         await CheckDepartmentAsync(role, department, ct);
+        if (request.DistrictCode is { } district)
+        {
+            if (district.Length != 0 && (district.Length != 6 || !district.All(char.IsAsciiDigit)))
+            {
+                throw new DomainValidationException("districtCode", "districtCode is a 6-digit administrative division code, or empty to clear it.");
+            }
+
+            user.DistrictCode = district.Length == 0 ? null : district;
+        }
+
+        var wasActive = user.IsActive;
+        var oldRole = user.Role;
+        var oldDepartment = user.DepartmentId;
         user.Role = role;
         user.DepartmentId = role == Role.Handler ? department : request.DepartmentId;
         if (!string.IsNullOrWhiteSpace(request.DisplayName))
@@ -109,6 +140,33 @@ public sealed class UserAdministration(CivicGridDbContext db, IPasswordHasher<Us
         }
 
         user.IsActive = request.IsActive ?? user.IsActive;
+        if (user.Role != oldRole || user.DepartmentId != oldDepartment || (wasActive && !user.IsActive))
+        {
+            // The sessions carry the old role and department: end them.
+            user.SecurityStamp = User.NewStamp();
+        }
+
+        await db.SaveChangesAsync(ct);
+        return user;
+    }
+
+    public async Task<User> UnlockAsync(Guid id, CancellationToken ct)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new NotFoundException("User", id.ToString());
+        user.LockoutEndsAt = null;
+        user.FailedLoginCount = 0;
+        await db.SaveChangesAsync(ct);
+        return user;
+    }
+
+    public async Task<User> ResetSecondFactorAsync(Guid id, CancellationToken ct)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new NotFoundException("User", id.ToString());
+        user.TotpEnabled = false;
+        user.TotpSecret = null;
+        user.TotpLastStep = null;
+        user.RecoveryCodeHashes = null;
+        user.SecurityStamp = User.NewStamp();
         await db.SaveChangesAsync(ct);
         return user;
     }
@@ -116,16 +174,17 @@ public sealed class UserAdministration(CivicGridDbContext db, IPasswordHasher<Us
     public async Task SetPasswordAsync(Guid id, string? password, CancellationToken ct)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new NotFoundException("User", id.ToString());
-        CheckPassword(password);
+        CheckPassword(password, user.UserName);
         user.PasswordHash = hasher.HashPassword(user, password!);
+        user.SecurityStamp = User.NewStamp();
         await db.SaveChangesAsync(ct);
     }
 
-    private static void CheckPassword(string? password)
+    private static void CheckPassword(string? password, string userName)
     {
-        if (string.IsNullOrEmpty(password) || password.Length < UserEndpoints.MinPasswordLength)
+        if (PasswordPolicy.Check(password, userName) is { } problem)
         {
-            throw new DomainValidationException("password", $"A password has at least {UserEndpoints.MinPasswordLength} characters.");
+            throw new DomainValidationException("password", problem);
         }
     }
 

@@ -110,14 +110,28 @@ public sealed class FakeSmtpServer : IAsyncDisposable
 /// <summary>A local HTTP SMS gateway (HttpListener) that records each POSTed message; it can be told to fail.</summary>
 public sealed class FakeSmsGateway : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _loop;
 
     public FakeSmsGateway()
     {
-        Port = Infrastructure.CivicGridApp.FreeTcpPort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        // A free port can be taken by a parallel test between the probe and the bind: try a few.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = Infrastructure.CivicGridApp.FreeTcpPort();
+            _listener = new HttpListener();
+            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (Exception e) when (attempt < 10 && e is HttpListenerException or System.Net.Sockets.SocketException)
+            {
+                _listener.Close();
+            }
+        }
+
         _loop = Task.Run(LoopAsync);
     }
 

@@ -296,6 +296,39 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "revoked_sessions",
+                columns: table => new
+                {
+                    SessionId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_revoked_sessions", x => x.SessionId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "security_alerts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false),
+                    Window = table.Column<TimeSpan>(type: "TEXT", nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    RaisedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AcknowledgedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AcknowledgedById = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_security_alerts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "streets",
                 columns: table => new
                 {
@@ -371,7 +404,15 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     DepartmentId = table.Column<Guid>(type: "TEXT", nullable: true),
                     PasswordHash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    FailedLoginCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    LockoutEndsAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    TotpSecret = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    TotpEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TotpLastStep = table.Column<long>(type: "INTEGER", nullable: true),
+                    RecoveryCodeHashes = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 6, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1022,6 +1063,21 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 column: "DepartmentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_revoked_sessions_ExpiresAt",
+                table: "revoked_sessions",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_security_alerts_Kind_Subject_RaisedAt",
+                table: "security_alerts",
+                columns: new[] { "Kind", "Subject", "RaisedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_security_alerts_RaisedAt",
+                table: "security_alerts",
+                column: "RaisedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_telemetry_dead_letters_DeviceId_ReceivedAt",
                 table: "telemetry_dead_letters",
                 columns: new[] { "DeviceId", "ReceivedAt" });
@@ -1133,6 +1189,12 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "responsibility_rules");
+
+            migrationBuilder.DropTable(
+                name: "revoked_sessions");
+
+            migrationBuilder.DropTable(
+                name: "security_alerts");
 
             migrationBuilder.DropTable(
                 name: "telemetry_dead_letters");

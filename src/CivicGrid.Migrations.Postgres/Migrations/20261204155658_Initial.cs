@@ -301,6 +301,39 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "revoked_sessions",
+                columns: table => new
+                {
+                    SessionId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_revoked_sessions", x => x.SessionId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "security_alerts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false),
+                    Window = table.Column<TimeSpan>(type: "interval", nullable: false),
+                    Detail = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    RaisedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    AcknowledgedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AcknowledgedById = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_security_alerts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "streets",
                 columns: table => new
                 {
@@ -376,7 +409,15 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     DepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
                     PasswordHash = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     IsActive = table.Column<bool>(type: "boolean", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    FailedLoginCount = table.Column<int>(type: "integer", nullable: false),
+                    LockoutEndsAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    TotpSecret = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    TotpEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    TotpLastStep = table.Column<long>(type: "bigint", nullable: true),
+                    RecoveryCodeHashes = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    DistrictCode = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1027,6 +1068,21 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 column: "DepartmentId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_revoked_sessions_ExpiresAt",
+                table: "revoked_sessions",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_security_alerts_Kind_Subject_RaisedAt",
+                table: "security_alerts",
+                columns: new[] { "Kind", "Subject", "RaisedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_security_alerts_RaisedAt",
+                table: "security_alerts",
+                column: "RaisedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_telemetry_dead_letters_DeviceId_ReceivedAt",
                 table: "telemetry_dead_letters",
                 columns: new[] { "DeviceId", "ReceivedAt" });
@@ -1139,6 +1195,12 @@ namespace CivicGrid.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "responsibility_rules");
+
+            migrationBuilder.DropTable(
+                name: "revoked_sessions");
+
+            migrationBuilder.DropTable(
+                name: "security_alerts");
 
             migrationBuilder.DropTable(
                 name: "telemetry_dead_letters");
