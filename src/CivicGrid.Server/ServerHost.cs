@@ -2,12 +2,14 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Common;
+using CivicGrid.Server.Features.Audit;
 using CivicGrid.Server.Features.Auth;
 using CivicGrid.Server.Features.Calendar;
 using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Demo;
 using CivicGrid.Server.Features.Open311;
+using CivicGrid.Server.Features.PersonalData;
 using CivicGrid.Server.Features.Intake.Classification;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Sensing;
@@ -50,6 +52,8 @@ public static class ServerHost
         builder.AddDemo();
         builder.AddConsole();
         builder.AddOpen311();
+        builder.AddAudit();
+        builder.AddPersonalData();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -68,6 +72,8 @@ public static class ServerHost
         app.MapSensing();
         app.MapConsole();
         app.MapOpen311();
+        app.MapAudit();
+        app.MapPersonalData();
         return app;
     }
 

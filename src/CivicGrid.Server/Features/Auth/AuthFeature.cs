@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CivicGrid.Domain.Identity;
+using CivicGrid.Infrastructure.Audit;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Common;
 using Microsoft.AspNetCore.Authentication;
@@ -184,22 +185,39 @@ internal sealed class PasswordSignIn(CivicGridDbContext db, IPasswordHasher<User
         {
             // Same work as a real check, so timing does not reveal which usernames exist.
             hasher.VerifyHashedPassword(new User { UserName = name, DisplayName = name, Role = Role.Citizen, PasswordHash = string.Empty }, DummyHash, request.Password);
+            await AuditAsync(null, name, ct);
             return null;
         }
 
         var result = hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password);
         if (result == PasswordVerificationResult.Failed)
         {
+            await AuditAsync(null, name, ct);
             return null;
         }
 
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
             user.PasswordHash = hasher.HashPassword(user, request.Password);
-            await db.SaveChangesAsync(ct);
         }
 
+        await AuditAsync(user, name, ct);
         return user;
+    }
+
+    /// <summary>Every sign-in and every failed attempt is an audit entry, with the client's address.</summary>
+    private async Task AuditAsync(User? user, string name, CancellationToken ct)
+    {
+        if (user is null)
+        {
+            db.Record(AuditActions.SignInFailed, nameof(User), null, new { userName = name.Length > 100 ? name[..100] : name });
+        }
+        else
+        {
+            db.Record(AuditActions.SignIn, nameof(User), user.Id.ToString(), null, new AuditActor(user.Id, user.UserName, user.Role.ToString().ToLowerInvariant(), null, null, null));
+        }
+
+        await db.SaveChangesAsync(ct);
     }
 
     private static readonly string DummyHash = new PasswordHasher<User>().HashPassword(
