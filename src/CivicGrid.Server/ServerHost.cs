@@ -13,6 +13,7 @@ using CivicGrid.Server.Features.PersonalData;
 using CivicGrid.Server.Features.Intake.Classification;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Sensing;
+using CivicGrid.Server.Features.Transparency;
 using CivicGrid.Server.Features.Users;
 using CivicGrid.Server.Features.WebConsole;
 using Microsoft.Extensions.Options;
@@ -54,6 +55,7 @@ public static class ServerHost
         builder.AddOpen311();
         builder.AddAudit();
         builder.AddPersonalData();
+        builder.AddTransparency();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -74,6 +76,7 @@ public static class ServerHost
         app.MapOpen311();
         app.MapAudit();
         app.MapPersonalData();
+        app.MapTransparency();
         return app;
     }
 
