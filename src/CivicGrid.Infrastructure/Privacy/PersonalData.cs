@@ -86,7 +86,7 @@ public static class PersonalDataMask
 
     private static string MaskPhone(string phone)
     {
-        var digits = new string([.. phone.Where(char.IsAsciiDigit)]);
+        var digits = NormalizePhone(phone);
         if (digits.Length >= 7)
         {
             return digits[..3] + "****" + digits[^4..];

@@ -54,11 +54,11 @@ public static class PersonalDataFeature
     public static IEndpointRouteBuilder MapPersonalData(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/cases/{id}/reporter/reveal", RevealReporter.HandleAsync).WithName("RevealReporter")
-            .RequireAuthorization(RevealPolicy).WithTags("Personal data")
+            .RequireAuthorization(RevealPolicy).WithTags("Personal data").WithMetadata(Common.NotReplayed.Instance)
             .WithSummary("Show a case's reporter in full (operators, supervisors, admins); writes an audit entry.")
             .Produces<ReporterDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/api/v1/personal-data/export", ExportCitizenData.HandleAsync).WithName("ExportCitizenData")
-            .RequireAuthorization(RevealPolicy).WithTags("Personal data")
+            .RequireAuthorization(RevealPolicy).WithTags("Personal data").WithMetadata(Common.NotReplayed.Instance)
             .WithSummary("Everything stored about one citizen, found by phone number (a data subject's request); writes an audit entry.")
             .Produces<CitizenDataDto>().ProducesValidationProblem();
         return app;

@@ -151,6 +151,28 @@ public abstract class PersonalDataTests(CivicGridApp app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task Reveal_WithIdempotencyKey_IsNotStoredForReplay()
+    {
+        var phone = NewPhone();
+        var c = await ReportWithReporterAsync("冯二", phone);
+        var client = await AsAsync("operator");
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cases/{Id(c)}/reporter/reveal") { Content = JsonContent.Create(new { }) };
+            request.Headers.Add("Idempotency-Key", "reveal-" + Id(c));
+            var response = await client.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.False(response.Headers.Contains("Idempotent-Replayed"));
+        }
+
+        Assert.Equal(0, await RawCountAsync($"SELECT COUNT(*) FROM idempotency_records WHERE \"ResponseBody\" LIKE '%{phone}%'"));
+        var auditor = await AsAsync("auditor");
+        var trail = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=personal-data.read&entityId={Id(c)}", Ct);
+        Assert.Equal(2, trail.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task Export_FindsOneCitizensCasesWhateverTheNumbersFormat_AndIsAudited()
     {
         var phone = NewPhone();
