@@ -23,7 +23,12 @@ public sealed record MonthlyStatisticsDto(string Month, IReadOnlyList<StreetMont
 /// <summary>GET /api/v1/public/statistics/monthly?month=2026-03.</summary>
 internal static class PublicStatistics
 {
-    public static async Task<IResult> MonthlyAsync(CivicGridDbContext db, TimeProvider clock, string? month, CancellationToken ct)
+    public static async Task<IResult> MonthlyAsync(CivicGridDbContext db, TimeProvider clock, string? month, CancellationToken ct) =>
+        Results.Ok(await ComputeAsync(db, clock, month, ct));
+
+    /// <summary>The figures of a month (the API and the public page).</summary>
+    /// <exception cref="DomainValidationException">The month is not yyyy-MM.</exception>
+    public static async Task<MonthlyStatisticsDto> ComputeAsync(CivicGridDbContext db, TimeProvider clock, string? month, CancellationToken ct)
     {
         var (name, from, to) = Month(month, clock);
         var reported = await db.Cases.AsNoTracking()
@@ -49,7 +54,7 @@ internal static class PublicStatistics
                 closedHere.Count, onTime,
                 closedHere.Count == 0 ? null : Math.Round((double)onTime / closedHere.Count, 4));
         }).ToList();
-        return Results.Ok(new MonthlyStatisticsDto(name, rows));
+        return new MonthlyStatisticsDto(name, rows);
     }
 
     /// <summary>The month asked for (yyyy-MM, default: this month in Beijing) as UTC bounds.</summary>

@@ -108,6 +108,24 @@ public abstract class TransparencyTests(CivicGridApp app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task StatisticsPage_IsAnonymous_AndListsTheStreets()
+    {
+        await FiledCaseAsync("13700004444");
+        var month = TimeZoneInfo.ConvertTime(App.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var anonymous = App.CreateClient();
+
+        var page = await anonymous.GetAsync($"/public/statistics?month={month}", Ct);
+        var bad = await anonymous.GetAsync("/public/statistics?month=13-2026", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("城市管理月度公开数据", html, StringComparison.Ordinal);
+        Assert.Contains("测试街道", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("13700004444", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task OpenData_CsvAndGeoJson_AreAnonymous_WithoutPersonalDataOrText()
     {
         const string phone = "13700003333";
