@@ -31,7 +31,9 @@ internal sealed class HttpAuditActorAccessor(IHttpContextAccessor http) : IAudit
             var correlation = Correlation(context);
             if (user.Identity?.IsAuthenticated != true)
             {
-                return new AuditActor(null, "anonymous", "anonymous", address, correlation, trace);
+                return context.Items[AuditAttribution.ItemKey] is AuditActor caller
+                    ? caller with { ClientAddress = address, CorrelationId = correlation, TraceId = trace }
+                    : new AuditActor(null, "anonymous", "anonymous", address, correlation, trace);
             }
 
             var id = Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var g) ? g : (Guid?)null;
@@ -78,4 +80,14 @@ internal sealed class AuditCheckpointKey(IOptions<AuditOptions> options, IOption
         DataFolderKey.Load(options.Value.CheckpointKey, server.Value.EnsureDataDir(), "audit-checkpoint.key", "Audit:CheckpointKey"));
 
     public byte[] Bytes => _key.Value;
+}
+
+/// <summary>Names the caller of a request that authenticates outside ASP.NET Core's schemes (an Open311 <c>api_key</c>).</summary>
+public static class AuditAttribution
+{
+    internal const string ItemKey = "civicgrid.audit.actor";
+
+    /// <summary>What this request changes from now on is attributed to <paramref name="name"/> in <paramref name="role"/>.</summary>
+    public static void ActAs(HttpContext http, Guid? id, string name, string role) =>
+        http.Items[ItemKey] = new AuditActor(id, name, role, null, null, null);
 }

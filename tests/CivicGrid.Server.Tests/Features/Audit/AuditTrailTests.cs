@@ -56,6 +56,33 @@ public abstract class AuditTrailTests(CivicGridApp app) : ApiTest(app)
     }
 
     [Fact]
+    public async Task Open311Report_IsAttributedToTheApiClient()
+    {
+        var admin = await AsAsync("admin");
+        var name = "审计测试应用 " + Guid.NewGuid().ToString("N")[..6];
+        var issued = await admin.PostAsJsonAsync("/api/v1/api-clients", new { name }, Ct);
+        var key = (await issued.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("key").GetString()!;
+        var (lon, lat) = TestDistrict.Inside();
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["api_key"] = key,
+            ["service_code"] = "06010",
+            ["lat"] = lat.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["long"] = lon.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["description"] = "Open311 审计 " + Guid.NewGuid().ToString("N"),
+        });
+
+        var response = await App.CreateClient().PostAsync("/open311/v2/requests.json", form, Ct);
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+        var number = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct))[0].GetProperty("service_request_id").GetString()!;
+        var c = await GetCaseAsync(number);
+        var created = (await SearchAsync($"entityType=Case&entityId={Id(c)}")).Single();
+        Assert.Equal(name, created.GetProperty("actorName").GetString());
+        Assert.Equal("api-client", created.GetProperty("actorRole").GetString());
+    }
+
+    [Fact]
     public async Task UserChange_RedactsThePasswordHash()
     {
         var admin = await AsAsync("admin");
