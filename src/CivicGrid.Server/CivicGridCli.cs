@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CivicGrid.Domain.Identity;
+using CivicGrid.Infrastructure.Audit;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Demo;
 using CivicGrid.Server.Features.Intake.Classification;
@@ -14,11 +15,11 @@ namespace CivicGrid.Server;
 
 /// <summary>
 /// The <c>civicgrid</c> command line: <c>serve</c> (the default), <c>migrate</c>, <c>seed</c>,
-/// <c>users</c>, <c>export</c> and <c>model</c>. Errors print one line on stderr and exit non-zero.
+/// <c>users</c>, <c>export</c>, <c>model</c> and <c>audit</c>. Errors print one line on stderr and exit non-zero.
 /// </summary>
 public static class CivicGridCli
 {
-    private static readonly string[] Subcommands = ["serve", "migrate", "seed", "users", "export", "simulate", "model"];
+    private static readonly string[] Subcommands = ["serve", "migrate", "seed", "users", "export", "simulate", "model", "audit"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -35,7 +36,7 @@ public static class CivicGridCli
         return await parse.InvokeAsync();
     }
 
-    private static RootCommand BuildRoot()
+    internal static RootCommand BuildRoot()
     {
         var root = new RootCommand("CivicGrid — 数字化城市管理信息系统 (digital urban management). Without a subcommand: serve.");
         var dataDir = new Option<string?>("--data-dir") { Description = "The data folder (default ./data)." };
@@ -76,7 +77,31 @@ public static class CivicGridCli
         root.Add(BuildExport(dataDir));
         root.Add(Features.Sensing.Simulation.SimulateCommand.Build(dataDir, WithServicesAsync));
         root.Add(ModelCommands.Build(dataDir));
+        root.Add(BuildAudit(dataDir));
         return root;
+    }
+
+    /// <summary>Exit code of <c>audit verify</c> when the trail is broken (1 is any other failure).</summary>
+    public const int AuditBrokenExitCode = 2;
+
+    private static Command BuildAudit(Option<string?> dataDir)
+    {
+        var verify = new Command("verify", "Check the audit trail's hash chain and signed checkpoints; names the first broken entry.") { dataDir };
+        verify.SetAction((p, ct) => WithServicesAsync(p.GetValue(dataDir), false, async sp =>
+        {
+            var result = await AuditVerifier.VerifyAsync(
+                sp.GetRequiredService<CivicGridDbContext>(), sp.GetRequiredService<Features.Audit.AuditCheckpointKey>().Bytes, ct);
+            if (!result.Intact)
+            {
+                await p.InvocationConfiguration.Error.WriteLineAsync($"civicgrid: audit trail broken: {result.Problem}");
+                return AuditBrokenExitCode;
+            }
+
+            await p.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Audit trail intact: {result.Entries} entries, {result.Checkpoints} signed checkpoints."));
+            return 0;
+        }));
+        return new Command("audit", "The audit trail.") { verify };
     }
 
     private static Command BuildUsers(Option<string?> dataDir)

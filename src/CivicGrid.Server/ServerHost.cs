@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Common;
+using CivicGrid.Server.Features.Audit;
 using CivicGrid.Server.Features.Auth;
 using CivicGrid.Server.Features.Calendar;
 using CivicGrid.Server.Features.Cases;
@@ -9,11 +10,13 @@ using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Demo;
 using CivicGrid.Server.Features.Open311;
 using CivicGrid.Server.Features.Intake;
+using CivicGrid.Server.Features.PersonalData;
 using CivicGrid.Server.Features.Intake.Classification;
 using CivicGrid.Server.Features.Notifications;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Security;
 using CivicGrid.Server.Features.Sensing;
+using CivicGrid.Server.Features.Transparency;
 using CivicGrid.Server.Features.Users;
 using CivicGrid.Server.Features.WebConsole;
 using CivicGrid.Server.Features.WeChat;
@@ -58,6 +61,9 @@ public static class ServerHost
         builder.AddConsole();
         builder.AddOpen311();
         builder.AddWeChat();
+        builder.AddAudit();
+        builder.AddPersonalData();
+        builder.AddTransparency();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -81,6 +87,9 @@ public static class ServerHost
         app.MapOpen311();
         app.MapIntake();
         app.MapWeChat();
+        app.MapAudit();
+        app.MapPersonalData();
+        app.MapTransparency();
         return app;
     }
 

@@ -161,6 +161,8 @@ public sealed class Case
         Require(CategoryCodeLooksValid(report.CategoryCode), "categoryCode", "A category code has 5 digits.");
         Require(!string.IsNullOrWhiteSpace(number), "number", "A case needs a number.");
         Require(report.TrackingCode is null || TrackingCodes.IsWellFormed(report.TrackingCode), "trackingCode", "A tracking code has 12 base32 characters.");
+        Require(report.ReporterName is null || report.ReporterName.Trim().Length <= 100, "reporterName", "The reporter's name is longer than 100 characters.");
+        Require(report.ReporterPhone is null || report.ReporterPhone.Trim().Length <= 40, "reporterPhone", "The reporter's phone number is longer than 40 characters.");
         var c = new Case
         {
             Id = id,
@@ -188,6 +190,29 @@ public sealed class Case
         c.Record("report", null, actor, now, null, null);
         c._events.Add(new CaseReported(id, number, now, c.CategoryCode, c.GridCode));
         return c;
+    }
+
+    /// <summary>
+    /// Erases the reporter's name and phone number (the retention rule for finished cases); the case
+    /// and its history stay. Not a workflow step: the version and the history do not change.
+    /// </summary>
+    /// <returns>True when there was something to erase.</returns>
+    /// <exception cref="InvalidOperationException">The case is still open.</exception>
+    public bool ErasePersonalData()
+    {
+        if (Status is not (CaseStatus.Closed or CaseStatus.Rejected or CaseStatus.Merged or CaseStatus.Voided))
+        {
+            throw new InvalidOperationException($"Case {Number} is still open ({Status}): its reporter's data is kept.");
+        }
+
+        if (ReporterName is null && ReporterPhone is null)
+        {
+            return false;
+        }
+
+        ReporterName = null;
+        ReporterPhone = null;
+        return true;
     }
 
     /// <summary>The actions this actor may perform now (the API's <c>allowedActions</c>).</summary>

@@ -131,6 +131,16 @@ public sealed class CaseReporter
         RatedAt = now;
     }
 
+    /// <summary>Retention: the contact details go, the link and the rating stay; nobody is told any more.</summary>
+    public void ErasePersonalData()
+    {
+        ReporterName = null;
+        ReporterPhone = null;
+        ReporterEmail = null;
+        ReporterWeChatOpenId = null;
+        NotifyBy = NotifyBy.None;
+    }
+
     private static string? Trimmed(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
 

@@ -4,6 +4,8 @@ using CivicGrid.Domain.Cases;
 using CivicGrid.Domain.CityModel;
 using CivicGrid.Domain.Identity;
 using CivicGrid.Domain.Telemetry;
+using CivicGrid.Infrastructure.Audit;
+using CivicGrid.Infrastructure.Privacy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NetTopologySuite.Geometries;
@@ -74,6 +76,18 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
 
     public DbSet<AlarmHistoryEntry> AlarmHistory => Set<AlarmHistoryEntry>();
 
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<AuditChainHead> AuditChainHead => Set<AuditChainHead>();
+
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+
+    /// <summary>Encrypts the personal data fields and computes blind indexes (from the context's options).</summary>
+    public IPersonalDataCipher PersonalDataCipher => CivicGridModelCacheKeyFactory.CipherOf(this);
+
+    /// <summary>The blind index of a phone number, to find the records of one person without decrypting them all.</summary>
+    public string PhoneIndex(string phone) => PersonalDataCipher.BlindIndex(PersonalDataMask.NormalizePhone(phone));
+
     private static readonly JsonSerializerOptions OutboxJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
@@ -114,7 +128,35 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
             entry.Entity.ClearEvents();
         }
 
+        UpdatePhoneIndexes();
+
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>Keeps the blind indexes of phone numbers in step with the (encrypted) numbers.</summary>
+    private void UpdatePhoneIndexes()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            var phone = entry.Entity switch
+            {
+                Case => nameof(Case.ReporterPhone),
+                CaseReporter => nameof(CaseReporter.ReporterPhone),
+                Open311Update => nameof(Open311Update.Phone),
+                _ => null,
+            };
+            if (phone is null || entry.State is not (EntityState.Added or EntityState.Modified))
+            {
+                continue;
+            }
+
+            var number = entry.Property(phone);
+            if (entry.State == EntityState.Added || number.IsModified)
+            {
+                var index = entry.Entity is Open311Update ? PersonalDataFields.UpdatePhoneIndex : PersonalDataFields.CasePhoneIndex;
+                entry.Property(index).CurrentValue = number.CurrentValue is string p && PersonalDataMask.NormalizePhone(p).Length > 0 ? PhoneIndex(p) : null;
+            }
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -131,6 +173,22 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CivicGridDbContext).Assembly);
+
+        // Personal data is encrypted at rest; the rest of the code reads and writes plain strings.
+        var cipher = PersonalDataCipher;
+        foreach (var field in PersonalDataFields.All)
+        {
+            modelBuilder.Entity(field.Entity).Property(field.Property)
+                .HasConversion(new EncryptedStringConverter(cipher))
+                .HasMaxLength(PersonalDataFields.StoredLength);
+        }
+
+        modelBuilder.Entity<Case>().Property<string>(PersonalDataFields.CasePhoneIndex).HasMaxLength(64);
+        modelBuilder.Entity<Case>().HasIndex(PersonalDataFields.CasePhoneIndex);
+        modelBuilder.Entity<CaseReporter>().Property<string>(PersonalDataFields.CasePhoneIndex).HasMaxLength(64);
+        modelBuilder.Entity<CaseReporter>().HasIndex(PersonalDataFields.CasePhoneIndex);
+        modelBuilder.Entity<Open311Update>().Property<string>(PersonalDataFields.UpdatePhoneIndex).HasMaxLength(64);
+        modelBuilder.Entity<Open311Update>().HasIndex(PersonalDataFields.UpdatePhoneIndex);
         if (!IsSqlite)
         {
             modelBuilder.HasPostgresExtension("postgis");

@@ -44,11 +44,11 @@ public sealed class Open311Submission
     /// <summary>The client's Idempotency-Key header, if any: a retry replays the first answer.</summary>
     public string? IdempotencyKey { get; init; }
 
-    public string? Email { get; init; }
+    public string? Email { get; set; }
 
-    public string? DeviceId { get; init; }
+    public string? DeviceId { get; set; }
 
-    public string? AccountId { get; init; }
+    public string? AccountId { get; set; }
 
     /// <summary>The media_url the client sent.</summary>
     public string? MediaUrl { get; init; }
@@ -88,13 +88,13 @@ public sealed class Open311Update
 
     public required DateTimeOffset ReceivedAt { get; init; }
 
-    public string? Email { get; init; }
+    public string? Email { get; set; }
 
-    public string? Phone { get; init; }
+    public string? Phone { get; set; }
 
-    public string? FirstName { get; init; }
+    public string? FirstName { get; set; }
 
-    public string? LastName { get; init; }
+    public string? LastName { get; set; }
 
     public string? MediaUrl { get; init; }
 

@@ -19,7 +19,8 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
     {
         var key = http.Request.Headers[HeaderName].ToString();
         if (!HttpMethods.IsPost(http.Request.Method) || string.IsNullOrEmpty(key)
-            || !http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            || !http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+            || http.GetEndpoint()?.Metadata.GetMetadata<NotReplayed>() is not null)
         {
             await next(http);
             return;
@@ -151,4 +152,13 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         problem.Title = status switch { 409 => "Conflict", 422 => "Idempotency-Key reused", _ => "Invalid request" };
         return Results.Problem(problem).ExecuteAsync(http);
     }
+}
+
+/// <summary>
+/// Marks a POST whose answer must not be stored for replay (it carries personal data in full);
+/// such a POST changes nothing, so a retry simply runs again.
+/// </summary>
+internal sealed class NotReplayed
+{
+    public static readonly NotReplayed Instance = new();
 }

@@ -53,6 +53,12 @@ public abstract class CivicGridApp : WebApplicationFactory<Program>, IAsyncLifet
         await base.DisposeAsync();
     }
 
+    /// <summary>This app's data folder (SQLite file, keys).</summary>
+    public string DataDir => _dataDir;
+
+    /// <summary>Which engine this app runs on.</summary>
+    public DatabaseProvider Engine => Provider;
+
     /// <summary>The port of this app's embedded MQTT broker (a free one, on 127.0.0.1).</summary>
     public int MqttPort { get; } = FreeTcpPort();
 

@@ -1,5 +1,6 @@
 using CivicGrid.Domain.Common;
 using CivicGrid.Domain.Identity;
+using CivicGrid.Infrastructure.Audit;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Security;
 using Microsoft.AspNetCore.Identity;
@@ -45,12 +46,14 @@ public sealed class PasswordSignIn(CivicGridDbContext db, IPasswordHasher<User> 
             // Same work as a real check, so timing does not reveal which usernames exist.
             hasher.VerifyHashedPassword(new User { UserName = name, DisplayName = name, Role = Role.Citizen, PasswordHash = string.Empty }, DummyHash, request.Password);
             risk.LoginFailed(name, ipAddress);
+            await AuditFailureAsync(name, "unknown or inactive", ct);
             return new SignInOutcome(SignInStatus.Failed);
         }
 
         if (user.LockoutEndsAt is { } until && until > now)
         {
             risk.LoginFailed(name, ipAddress);
+            await AuditFailureAsync(name, "locked out", ct);
             return new SignInOutcome(SignInStatus.LockedOut, LockedUntil: until);
         }
 
@@ -86,6 +89,8 @@ public sealed class PasswordSignIn(CivicGridDbContext db, IPasswordHasher<User> 
 
         user.FailedLoginCount = 0;
         user.LockoutEndsAt = null;
+        // Every sign-in is an audit entry, with the client's address (added by the audit interceptor).
+        db.Record(AuditActions.SignIn, nameof(User), user.Id.ToString(), null, new AuditActor(user.Id, user.UserName, user.Role.ToString().ToLowerInvariant(), null, null, null));
         await db.SaveChangesAsync(ct);
         return new SignInOutcome(SignInStatus.Succeeded, user);
     }
@@ -101,8 +106,16 @@ public sealed class PasswordSignIn(CivicGridDbContext db, IPasswordHasher<User> 
             user.FailedLoginCount = 0;
         }
 
+        db.Record(AuditActions.SignInFailed, nameof(User), user.Id.ToString(), new { userName = user.UserName, reason = locked ? "wrong credentials; locked out" : "wrong credentials" });
         await db.SaveChangesAsync(ct);
         return locked ? new SignInOutcome(SignInStatus.LockedOut, LockedUntil: user.LockoutEndsAt) : new SignInOutcome(SignInStatus.Failed);
+    }
+
+    /// <summary>A failed attempt on an unknown, inactive or locked account: an audit entry of its own.</summary>
+    private async Task AuditFailureAsync(string name, string reason, CancellationToken ct)
+    {
+        db.Record(AuditActions.SignInFailed, nameof(User), null, new { userName = name.Length > 100 ? name[..100] : name, reason });
+        await db.SaveChangesAsync(ct);
     }
 
     private static readonly string DummyHash = new PasswordHasher<User>().HashPassword(

@@ -1,6 +1,7 @@
 using CivicGrid.Domain.Cases;
 using CivicGrid.Domain.Common;
 using CivicGrid.Infrastructure.Persistence;
+using CivicGrid.Infrastructure.Privacy;
 using CivicGrid.Server.Features.Calendar;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Security;
@@ -73,7 +74,10 @@ public sealed partial class CaseCommands(CivicGridDbContext db, SlaPolicyProvide
             c.ComponentId, c.DepartmentId, c.Verified, c.CheckPassed, c.PendingRequest,
             c.RequestedExtension is { } ext ? TimeLimitDto.From(ext) : null, c.DuplicateOfId,
             c.ReworkCount, c.ReturnCount, c.UrgeCount, c.CurrentStage, c.CurrentDueAt, c.CurrentWarnAt, c.LightAt(now), c.IsOverdue || c.CurrentDueAt < now,
-            c.ReportedAt, c.UpdatedAt, c.ClosedAt, c.Version, c.ReporterName, c.ReporterPhone, c.TrackingCode,
+            c.ReportedAt, c.UpdatedAt, c.ClosedAt, c.Version,
+
+            // Masked for everyone: the full details come only from the audited reveal endpoint.
+            PersonalDataMask.Mask(PersonalDataKind.Name, c.ReporterName), PersonalDataMask.Mask(PersonalDataKind.Phone, c.ReporterPhone), c.TrackingCode,
             [.. c.AllowedActionsFor(actor).Select(CaseActions.ToApiName)],
             history,
             // Stages load in no defined order on PostgreSQL (EF Core leaves the owned collection unordered): show them in time order.

@@ -17,6 +17,7 @@ public sealed partial class DeadlineJob(IServiceScopeFactory scopes, Readiness r
     /// <summary>One pass: returns how many cases were escalated.</summary>
     public static async Task<int> RunOnceAsync(CivicGridDbContext db, DateTimeOffset now, CancellationToken ct)
     {
+        using var job = Audit.AuditJob.Begin("deadline");
         var escalated = 0;
         while (true)
         {

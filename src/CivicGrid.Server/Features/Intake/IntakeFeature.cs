@@ -1,4 +1,5 @@
 using CivicGrid.Server.Features.Intake.Pages;
+using CivicGrid.Server.Features.Security;
 
 namespace CivicGrid.Server.Features.Intake;
 
@@ -32,13 +33,13 @@ public static class IntakeFeature
             .Produces<IReadOnlyList<DuplicateDto>>().ProducesValidationProblem();
         group.MapPost("/reports", PublicEndpoints.ReportAsync).WithName("SubmitPublicReport")
             .DisableAntiforgery()
-            .RequireRateLimiting(Security.RateLimits.PublicSubmit)
+            .RequireRateLimiting(RateLimits.PublicSubmit)
             .WithRequestBodyLimit(Cases.AttachmentOptions.MaxRequestBytes)
             .Accepts<IFormFile>("multipart/form-data")
             .WithSummary("Report a problem without signing in (multipart form: description, categoryCode, longitude, latitude, coordinateSystem, address, phone, email, notifyBy, photos). Returns the tracking code and the secret for rating.")
             .Produces<ReportReceipt>(StatusCodes.Status201Created).ProducesValidationProblem();
         group.MapPost("/reports/{caseNumber}/me-too", PublicEndpoints.MeTooAsync).WithName("JoinPublicReport")
-            .RequireRateLimiting(Security.RateLimits.PublicSubmit)
+            .RequireRateLimiting(RateLimits.PublicSubmit)
             .WithSummary("\"Me too\": join an open case as one more reporter instead of filing a new one.")
             .Produces<ReportReceipt>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/cases/{trackingCode}", PublicEndpoints.TrackAsync).WithName("TrackCase")
@@ -48,7 +49,7 @@ public static class IntakeFeature
             .WithSummary("Live status changes of one case (Server-Sent Events).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/cases/{trackingCode}/rating", PublicEndpoints.RateAsync).WithName("RateCase")
-            .RequireRateLimiting(Security.RateLimits.PublicSubmit)
+            .RequireRateLimiting(RateLimits.PublicSubmit)
             .WithSummary("The reporter rates the result of a closed case (secret from the receipt); 2 stars or fewer, or a dispute, asks for a return visit.")
             .Produces<PublicCaseDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 

@@ -45,6 +45,7 @@ internal static partial class PostRequest
         var p = await Open311Parameters.ReadAsync(http.Request, withBody: true, ct);
         var client = await ApiKeys.FindAsync(db, p.Get("api_key"), ct)
             ?? throw ApiKeys.Refused(logger, p.Get("api_key"), "create_request");
+        Audit.AuditAttribution.ActAs(http, client.Id, client.Name, "api-client");
         Open311Feature.CheckJurisdiction(p, options.Value);
         var code = p.Required("service_code");
         var category = await ServiceCatalog.ServiceAsync(db, code, ct);

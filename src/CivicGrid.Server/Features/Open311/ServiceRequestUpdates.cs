@@ -86,6 +86,7 @@ internal static class ServiceRequestUpdates
         var p = await Open311Parameters.ReadAsync(http.Request, withBody: true, ct);
         var client = await ApiKeys.FindAsync(db, p.Get("api_key"), ct)
             ?? throw ApiKeys.Refused(logger, p.Get("api_key"), "post_service_request_update");
+        Audit.AuditAttribution.ActAs(http, client.Id, client.Name, "api-client");
         Open311Feature.CheckJurisdiction(p, options.Value);
 
         var missing = RequiredForUpdate

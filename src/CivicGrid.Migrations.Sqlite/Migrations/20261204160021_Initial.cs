@@ -81,6 +81,59 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "audit_chain_head",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_chain_head", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_checkpoints",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Signature = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_checkpoints", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_entries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    ActorId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ActorRole = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    EntityType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    EntityId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Before = table.Column<string>(type: "TEXT", nullable: true),
+                    After = table.Column<string>(type: "TEXT", nullable: true),
+                    ClientAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CorrelationId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    TraceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    PreviousHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_entries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "calendar_days",
                 columns: table => new
                 {
@@ -124,8 +177,8 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     CommunityCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
                     StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: false),
                     ComponentId = table.Column<string>(type: "TEXT", maxLength: 17, nullable: true),
-                    ReporterName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    ReporterPhone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    ReporterName = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ReporterPhone = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     ReportedById = table.Column<Guid>(type: "TEXT", nullable: false),
                     DepartmentId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Verified = table.Column<bool>(type: "INTEGER", nullable: true),
@@ -144,7 +197,8 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     ReportedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReporterPhoneIndex = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -542,17 +596,18 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     CaseId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     IsOriginal = table.Column<bool>(type: "INTEGER", nullable: false),
-                    ReporterName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    ReporterPhone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
-                    ReporterEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
-                    ReporterWeChatOpenId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ReporterName = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ReporterPhone = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ReporterEmail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ReporterWeChatOpenId = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     NotifyBy = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     JoinedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Rating = table.Column<int>(type: "INTEGER", nullable: true),
                     RatingComment = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    RatedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    RatedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReporterPhoneIndex = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -604,9 +659,9 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     ApiClientId = table.Column<Guid>(type: "TEXT", nullable: false),
                     JurisdictionId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
-                    DeviceId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    AccountId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    DeviceId = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    AccountId = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     MediaUrl = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     MediaAttachmentId = table.Column<Guid>(type: "TEXT", nullable: true),
                     AttributesJson = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: true),
@@ -643,12 +698,13 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
-                    Phone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
-                    FirstName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    LastName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    FirstName = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    LastName = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     MediaUrl = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    MediaAttachmentId = table.Column<Guid>(type: "TEXT", nullable: true)
+                    MediaAttachmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    PhoneIndex = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -787,6 +843,11 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.InsertData(
+                table: "audit_chain_head",
+                columns: new[] { "Id", "LastHash", "LastSequence" },
+                values: new object[] { 1, "0000000000000000000000000000000000000000000000000000000000000000", 0L });
+
             migrationBuilder.CreateIndex(
                 name: "IX_alarm_history_AlarmId_Sequence",
                 table: "alarm_history",
@@ -852,6 +913,32 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 column: "KeyPrefix");
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_Action_At",
+                table: "audit_entries",
+                columns: new[] { "Action", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_ActorName_At",
+                table: "audit_entries",
+                columns: new[] { "ActorName", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_At",
+                table: "audit_entries",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_EntityType_EntityId",
+                table: "audit_entries",
+                columns: new[] { "EntityType", "EntityId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_Sequence",
+                table: "audit_entries",
+                column: "Sequence",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_case_attachments_CaseId",
                 table: "case_attachments",
                 column: "CaseId");
@@ -871,6 +958,11 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 name: "IX_case_reporters_CaseId",
                 table: "case_reporters",
                 column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_reporters_ReporterPhoneIndex",
+                table: "case_reporters",
+                column: "ReporterPhoneIndex");
 
             migrationBuilder.CreateIndex(
                 name: "IX_case_stages_CaseId",
@@ -912,6 +1004,11 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 name: "IX_cases_ReportedAt",
                 table: "cases",
                 column: "ReportedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_ReporterPhoneIndex",
+                table: "cases",
+                column: "ReporterPhoneIndex");
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_Status_ReportedAt",
@@ -1031,6 +1128,11 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 columns: new[] { "CaseId", "ReceivedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_open311_updates_PhoneIndex",
+                table: "open311_updates",
+                column: "PhoneIndex");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_outbox_CreatedAt",
                 table: "outbox",
                 column: "CreatedAt");
@@ -1138,6 +1240,15 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "alarm_rules");
+
+            migrationBuilder.DropTable(
+                name: "audit_chain_head");
+
+            migrationBuilder.DropTable(
+                name: "audit_checkpoints");
+
+            migrationBuilder.DropTable(
+                name: "audit_entries");
 
             migrationBuilder.DropTable(
                 name: "calendar_days");

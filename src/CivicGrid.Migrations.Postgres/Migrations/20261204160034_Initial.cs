@@ -86,6 +86,59 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "audit_chain_head",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    LastSequence = table.Column<long>(type: "bigint", nullable: false),
+                    LastHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_chain_head", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_checkpoints",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Signature = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_checkpoints", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_entries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ActorId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ActorName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ActorRole = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    EntityType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    EntityId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Before = table.Column<string>(type: "text", nullable: true),
+                    After = table.Column<string>(type: "text", nullable: true),
+                    ClientAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CorrelationId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    TraceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    PreviousHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_entries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "calendar_days",
                 columns: table => new
                 {
@@ -129,8 +182,8 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     CommunityCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
                     StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: false),
                     ComponentId = table.Column<string>(type: "character varying(17)", maxLength: 17, nullable: true),
-                    ReporterName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    ReporterPhone = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    ReporterName = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    ReporterPhone = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     ReportedById = table.Column<Guid>(type: "uuid", nullable: false),
                     DepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
                     Verified = table.Column<bool>(type: "boolean", nullable: true),
@@ -149,7 +202,8 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     ReportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    Version = table.Column<int>(type: "integer", nullable: false)
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    ReporterPhoneIndex = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -547,17 +601,18 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     CaseId = table.Column<Guid>(type: "uuid", nullable: false),
                     Channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     IsOriginal = table.Column<bool>(type: "boolean", nullable: false),
-                    ReporterName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    ReporterPhone = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    ReporterEmail = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
-                    ReporterWeChatOpenId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    ReporterName = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    ReporterPhone = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    ReporterEmail = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    ReporterWeChatOpenId = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     NotifyBy = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     JoinedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Rating = table.Column<int>(type: "integer", nullable: true),
                     RatingComment = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    RatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    RatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReporterPhoneIndex = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -609,9 +664,9 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     ApiClientId = table.Column<Guid>(type: "uuid", nullable: false),
                     JurisdictionId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     IdempotencyKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
-                    DeviceId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    AccountId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Email = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    DeviceId = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    AccountId = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     MediaUrl = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     MediaAttachmentId = table.Column<Guid>(type: "uuid", nullable: true),
                     AttributesJson = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: true),
@@ -648,12 +703,13 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
-                    Phone = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    FirstName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    LastName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Email = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Phone = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    FirstName = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    LastName = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     MediaUrl = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    MediaAttachmentId = table.Column<Guid>(type: "uuid", nullable: true)
+                    MediaAttachmentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    PhoneIndex = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -792,6 +848,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.InsertData(
+                table: "audit_chain_head",
+                columns: new[] { "Id", "LastHash", "LastSequence" },
+                values: new object[] { 1, "0000000000000000000000000000000000000000000000000000000000000000", 0L });
+
             migrationBuilder.CreateIndex(
                 name: "IX_alarm_history_AlarmId_Sequence",
                 table: "alarm_history",
@@ -857,6 +918,32 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 column: "KeyPrefix");
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_Action_At",
+                table: "audit_entries",
+                columns: new[] { "Action", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_ActorName_At",
+                table: "audit_entries",
+                columns: new[] { "ActorName", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_At",
+                table: "audit_entries",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_EntityType_EntityId",
+                table: "audit_entries",
+                columns: new[] { "EntityType", "EntityId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_Sequence",
+                table: "audit_entries",
+                column: "Sequence",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_case_attachments_CaseId",
                 table: "case_attachments",
                 column: "CaseId");
@@ -876,6 +963,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "IX_case_reporters_CaseId",
                 table: "case_reporters",
                 column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_reporters_ReporterPhoneIndex",
+                table: "case_reporters",
+                column: "ReporterPhoneIndex");
 
             migrationBuilder.CreateIndex(
                 name: "IX_case_stages_CaseId",
@@ -917,6 +1009,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "IX_cases_ReportedAt",
                 table: "cases",
                 column: "ReportedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_ReporterPhoneIndex",
+                table: "cases",
+                column: "ReporterPhoneIndex");
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_Status_ReportedAt",
@@ -1036,6 +1133,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 columns: new[] { "CaseId", "ReceivedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_open311_updates_PhoneIndex",
+                table: "open311_updates",
+                column: "PhoneIndex");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_outbox_CreatedAt",
                 table: "outbox",
                 column: "CreatedAt");
@@ -1144,6 +1246,15 @@ namespace CivicGrid.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "alarm_rules");
+
+            migrationBuilder.DropTable(
+                name: "audit_chain_head");
+
+            migrationBuilder.DropTable(
+                name: "audit_checkpoints");
+
+            migrationBuilder.DropTable(
+                name: "audit_entries");
 
             migrationBuilder.DropTable(
                 name: "calendar_days");
