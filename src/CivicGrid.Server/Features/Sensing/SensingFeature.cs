@@ -14,6 +14,8 @@ public static class SensingFeature
             .Validate(o => o.QueueCapacity > 0 && o.BatchSize > 0 && o.MaxBatchMessages > 0 && o.MaxPayloadBytes > 0, "Telemetry queue, batch and payload sizes must be positive.")
             .Validate(o => o.MaxMessagesPerSecond > 0 && o.Burst >= 1, "Telemetry:MaxMessagesPerSecond must be positive and Telemetry:Burst at least 1.")
             .Validate(o => o.SilentAfter > TimeSpan.Zero && o.MaxAge > TimeSpan.Zero && o.MaxFutureSkew >= TimeSpan.Zero, "Telemetry time limits must be positive.")
+            .Validate(o => o.Retention.Interval > TimeSpan.Zero && o.Retention.Raw >= o.MaxAge && o.Retention.Minute >= o.Retention.Raw && o.Retention.Hour >= o.Retention.Minute,
+                "Telemetry:Retention needs a positive Interval and Raw >= Telemetry:MaxAge, Minute >= Raw, Hour >= Minute.")
             .ValidateOnStart();
         builder.Services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.SectionName)
             .Validate(o => o.Port is > 0 and < 65536, "Mqtt:Port must be a TCP port.")
@@ -37,6 +39,8 @@ public static class SensingFeature
         builder.Services.AddScoped<AlarmActions>();
         builder.Services.AddSingleton<AlarmEngine>();
         builder.Services.AddHostedService<SensingJob>();
+        builder.Services.AddSingleton<TelemetryRetentionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryRetentionJob>());
         builder.Services.AddSingleton<TelemetryWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
 

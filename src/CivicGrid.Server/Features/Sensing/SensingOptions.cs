@@ -35,6 +35,35 @@ public sealed class TelemetryOptions
     public TimeSpan SilentAfter { get; set; } = TimeSpan.FromMinutes(30);
 
     public TelemetryLimits Limits => new(MaxFutureSkew, MaxAge, MaxBatchMessages);
+
+    /// <summary>How long each resolution of the time series is kept (section <c>Telemetry:Retention</c>).</summary>
+    public TelemetryRetentionOptions Retention { get; set; } = new();
+}
+
+/// <summary>
+/// Retention per resolution. Raw readings older than <see cref="Raw"/> are rolled up into minute
+/// and hour buckets and deleted, hour by hour; minute and hour buckets are deleted after their own
+/// period. <see cref="Raw"/> is at least <see cref="TelemetryOptions.MaxAge"/>, so no accepted
+/// reading can land in an hour that was already compacted.
+/// </summary>
+public sealed class TelemetryRetentionOptions
+{
+    /// <summary>Run the retention job on this node (every node may run it; the passes are idempotent).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long raw readings are kept.</summary>
+    public TimeSpan Raw { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long minute roll-ups are kept.</summary>
+    public TimeSpan Minute { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long hour roll-ups are kept.</summary>
+    public TimeSpan Hour { get; set; } = TimeSpan.FromDays(730);
+
+    /// <summary>How often the job runs.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+
+    public Infrastructure.Telemetry.RetentionPolicy Policy => new(Raw, Minute, Hour);
 }
 
 /// <summary>The embedded MQTT broker (section <c>Mqtt</c>).</summary>
