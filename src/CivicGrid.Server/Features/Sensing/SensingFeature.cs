@@ -21,6 +21,10 @@ public static class SensingFeature
             .Validate(o => o.Port is > 0 and < 65536, "Mqtt:Port must be a TCP port.")
             .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "Mqtt:BindAddress must be an IP address.")
             .Validate(o => o.AckTimeout > TimeSpan.Zero, "Mqtt:AckTimeout must be positive.")
+            .Validate(o => o.Mode != MqttMode.External || (!string.IsNullOrWhiteSpace(o.External.Host) && o.External.Port is > 0 and < 65536
+                    && !string.IsNullOrWhiteSpace(o.External.ClientId) && !string.IsNullOrWhiteSpace(o.External.TopicFilter)
+                    && o.External.ReceiveMaximum is > 0 and <= 65535 && o.External.ReconnectDelay > TimeSpan.Zero && o.External.SessionExpiry >= TimeSpan.Zero),
+                "Mqtt:External needs Host, a TCP Port, ClientId, TopicFilter, ReceiveMaximum 1-65535 and a positive ReconnectDelay.")
             .ValidateOnStart();
 
         builder.Services.AddAuthentication()
@@ -47,6 +51,8 @@ public static class SensingFeature
         // Registered after the writer, so it stops first: no new publishes while the queue drains.
         builder.Services.AddSingleton<MqttBroker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
+        builder.Services.AddSingleton<ExternalMqttConsumer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ExternalMqttConsumer>());
         builder.Services.AddHostedService<Simulation.SensingDemo>();
         return builder;
     }
