@@ -17,7 +17,7 @@ public static class DeviceSeeder
     {
         var type = DeviceTypes.Find(typeCode) ?? throw new ArgumentException($"--type '{typeCode}' is not a device type.");
         var options = new DbContextOptionsBuilder<CivicGridDbContext>();
-        PersistenceServiceCollectionExtensions.Configure(options, provider, connection);
+        PersistenceServiceCollectionExtensions.Configure(options, provider, BulkSeeder.ConnectionString(provider, connection));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using (var probe = new CivicGridDbContext(options.Options))
         {
