@@ -222,8 +222,18 @@ run_ingest() {
     start_server "$engine" "$data" plain
     server_env=()
     log "$engine: ingest --raw ($ingest_devices devices, $ingest_duration)"
-    loadtest ingest --raw --devices-file "$work/devices.tsv" --devices "$ingest_devices" --duration "$ingest_duration" --warmup "$warmup" \
-        --label "raw broker (bare MQTTnet, one subscriber), same machine, while the $name server idles" --out "$results/$engine-6-ingest-raw.md" >/dev/null
+    local broker_port broker_pid _
+    broker_port=$(free_port) || fail "no free port"
+    loadtest broker --port "$broker_port" >"$results/$engine-6-broker.log" 2>&1 &
+    broker_pid=$!
+    for _ in {1..100}; do
+        port_in_use "$broker_port" && break
+        sleep 0.2
+    done
+    loadtest ingest --raw --mqtt-port "$broker_port" --devices-file "$work/devices.tsv" --devices "$ingest_devices" --duration "$ingest_duration" --warmup "$warmup" \
+        --label "raw broker (bare MQTTnet in its own process, one subscriber), while the $name server idles" --out "$results/$engine-6-ingest-raw.md" >/dev/null
+    kill -TERM "$broker_pid" 2>/dev/null || true
+    wait "$broker_pid" 2>/dev/null || true
     log "$engine: ingest ($ingest_devices of $ingest_registered devices, $ingest_duration)"
     loadtest ingest --mqtt-port "$mqtt_port" --url "$server_url" --devices-file "$work/devices.tsv" --devices "$ingest_devices" \
         --duration "$ingest_duration" --warmup "$warmup" \

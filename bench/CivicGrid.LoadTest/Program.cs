@@ -21,6 +21,7 @@ public static class Program
         root.Add(BuildSeedBulk());
         root.Add(BuildSeedDevices());
         root.Add(BuildIngest());
+        root.Add(BuildBroker());
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -155,13 +156,21 @@ public static class Program
         return command;
     }
 
+    private static Command BuildBroker()
+    {
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1.", Required = true };
+        var command = new Command("broker", "A bare MQTT broker (MQTTnet, no authentication, no processing) until stopped: the other end of ingest --raw.") { port };
+        command.SetAction((p, ct) => RunAsync(() => IngestScenario.BrokerAsync(p.GetValue(port), ct)));
+        return command;
+    }
+
     private static Command BuildIngest()
     {
         var host = new Option<string>("--mqtt-host") { Description = "The server's MQTT host.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--mqtt-port") { Description = "The server's MQTT port.", DefaultValueFactory = _ => 1883 };
         var file = new Option<string>("--devices-file") { Description = "Ids and tokens from seed-devices.", Required = true };
         var devices = new Option<int>("--devices") { Description = "How many devices connect and publish.", DefaultValueFactory = _ => 10_000 };
-        var raw = new Option<bool>("--raw") { Description = "Publish to a bare in-process broker with one subscriber instead (the reference figure)." };
+        var raw = new Option<bool>("--raw") { Description = "Publish to a bare broker (the broker command, at --mqtt-host/--mqtt-port) with one subscriber instead (the reference figure)." };
         var url = new Option<string?>("--url") { Description = "The server's HTTP address: alarm latency over the live feed and memory from /metrics." };
         var user = new Option<string>("--user") { Description = "Admin account (creates the benchmark rule, reads the live feed).", DefaultValueFactory = _ => "admin" };
         var password = new Option<string>("--password")

@@ -15,12 +15,12 @@ namespace CivicGrid.LoadTest.Scenarios;
 
 /// <summary>What <c>ingest</c> runs.</summary>
 /// <param name="Host">The server's MQTT host.</param>
-/// <param name="Port">The server's MQTT port (ignored with <paramref name="Raw"/>).</param>
+/// <param name="Port">The server's (or with <paramref name="Raw"/> the bare broker's) MQTT port.</param>
 /// <param name="DevicesFile">Ids and tokens written by <c>seed-devices</c>.</param>
 /// <param name="Devices">How many of them connect and publish.</param>
 /// <param name="Duration">Measured time.</param>
 /// <param name="Warmup">Unmeasured time before it.</param>
-/// <param name="Raw">Publish to a bare in-process MQTTnet broker with one subscriber instead (no processing): the reference figure.</param>
+/// <param name="Raw">Publish to a bare MQTTnet broker (<c>broker</c>, at Host:Port) with one subscriber instead (no processing): the reference figure.</param>
 /// <param name="Url">The server's HTTP address: alarm latency over the live feed, memory from /metrics (none with <paramref name="Raw"/>).</param>
 /// <param name="User">Admin account (creates the rule, reads the live feed).</param>
 /// <param name="Password">Its password.</param>
@@ -53,7 +53,6 @@ public static class IngestScenario
             throw new ArgumentException($"{s.DevicesFile} holds {devices.Count} devices, fewer than --devices {s.Devices}.");
         }
 
-        MqttServer? bare = null;
         IMqttClient? sink = null;
         long received = 0;
         var port = s.Port;
@@ -65,18 +64,13 @@ public static class IngestScenario
         string? memoryBefore = null;
         if (s.Raw)
         {
-            port = FreePort();
-            bare = new MqttServerFactory().CreateMqttServer(new MqttServerOptionsBuilder()
-                .WithDefaultEndpoint().WithDefaultEndpointPort(port).WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
-                .WithDefaultEndpointBoundIPV6Address(IPAddress.None).Build());
-            await bare.StartAsync();
             sink = new MqttClientFactory().CreateMqttClient();
             sink.ApplicationMessageReceivedAsync += _ =>
             {
                 Interlocked.Increment(ref received);
                 return Task.CompletedTask;
             };
-            await sink.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("bench-subscriber")
+            await sink.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(s.Host, port).WithClientId("bench-subscriber")
                 .WithProtocolVersion(MqttProtocolVersion.V500).WithReceiveMaximum(65535).Build(), ct);
             await sink.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(f => f.WithTopic("civicgrid/v1/devices/+/telemetry").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)).Build(), ct);
@@ -162,11 +156,6 @@ public static class IngestScenario
         }
 
         sink?.Dispose();
-        if (bare is not null)
-        {
-            await bare.StopAsync(new MqttServerStopOptions());
-            bare.Dispose();
-        }
 
         var report = new StringBuilder();
         var label = s.Label ?? (s.Raw ? "raw broker" : "end to end");
@@ -292,12 +281,26 @@ public static class IngestScenario
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-    private static int FreePort()
+    /// <summary>
+    /// A bare MQTTnet broker (no authentication, no processing) until cancelled: the other end of
+    /// <c>ingest --raw</c>, in its own process so that neither side needs more than one socket per device.
+    /// </summary>
+    public static async Task<int> BrokerAsync(int port, CancellationToken ct)
     {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        using var server = new MqttServerFactory().CreateMqttServer(new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint().WithDefaultEndpointPort(port).WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
+            .WithDefaultEndpointBoundIPV6Address(IPAddress.None).Build());
+        await server.StartAsync();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bare MQTT broker on 127.0.0.1:{port}"));
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+
+        await server.StopAsync(new MqttServerStopOptions());
+        return 0;
     }
 }
