@@ -6,8 +6,15 @@
 #   3. server restarted: `list` (GET /api/v1/cases, a rotating mix of filters), then `create` again
 #      on the big table.
 #
-#   ./bench/run-bench.sh                        # both engines, 1,000,000 cases (~15 min on 2 cores)
+#   4. sensing ingestion (BENCH_SCENARIOS=ingest): a fresh demo server, `seed-devices` registers
+#      BENCH_INGEST_REGISTERED devices straight into its database, the server restarts without the
+#      demo simulation, then `ingest --raw` (a bare MQTT broker: the reference figure) and `ingest`
+#      (BENCH_INGEST_DEVICES of them publish QoS 1 in a closed loop: durable msg/s, alarm latency,
+#      server memory) run back to back.
+#
+#   ./bench/run-bench.sh                        # both engines, cases and ingest (~20 min on 2 cores)
 #   BENCH_ENGINES=sqlite BENCH_CASES=100000 ./bench/run-bench.sh
+#   BENCH_SCENARIOS=ingest ./bench/run-bench.sh # only the ingestion benchmark
 #
 # The Markdown reports (with the exact command of each figure), the seed summaries, the machine
 # description and the server logs go to BENCH_RESULTS; docs/benchmarks.md is written from them by hand.
@@ -15,6 +22,10 @@
 #
 # Environment (default):
 #   BENCH_ENGINES            engines to run, in order ("sqlite postgres")
+#   BENCH_SCENARIOS          what to run per engine ("cases ingest")
+#   BENCH_INGEST_REGISTERED  devices registered before `ingest` (100000)
+#   BENCH_INGEST_DEVICES     devices connected and publishing (10000)
+#   BENCH_INGEST_DURATION    measured time of each `ingest` run (30s)
 #   BENCH_CASES              cases seeded before `list` (1000000)
 #   BENCH_CREATE_CLIENTS     concurrent clients of `create` (8)
 #   BENCH_CREATE_DURATION    measured time of each `create` run (30s)
@@ -30,8 +41,14 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# ingest: 10,000 MQTT connections on each side.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 engines=${BENCH_ENGINES:-sqlite postgres}
+scenarios=${BENCH_SCENARIOS:-cases ingest}
+ingest_registered=${BENCH_INGEST_REGISTERED:-100000}
+ingest_devices=${BENCH_INGEST_DEVICES:-10000}
+ingest_duration=${BENCH_INGEST_DURATION:-30s}
 cases=${BENCH_CASES:-1000000}
 create_clients=${BENCH_CREATE_CLIENTS:-8}
 create_duration=${BENCH_CREATE_DURATION:-30s}
@@ -48,6 +65,7 @@ loadtest_dll=$repo/bench/CivicGrid.LoadTest/bin/Release/net10.0/civicgrid-loadte
 
 # Every demo account gets this password; it never leaves this machine.
 export CIVICGRID_DEMO_PASSWORD=${CIVICGRID_DEMO_PASSWORD:-bench-$RANDOM$RANDOM-pw}
+export CIVICGRID_ADMIN_PASSWORD=${CIVICGRID_ADMIN_PASSWORD:-bench-$RANDOM$RANDOM-admin}
 
 work=$(mktemp -d /tmp/civicgrid-bench-work.XXXXXX)
 server_pid="" pg_dir="" pg_cs="" server_url="" started=$SECONDS
@@ -116,17 +134,23 @@ free_port() {
     return 1
 }
 
-# start_server ENGINE DATA_DIR: the demo server from its own folder (so that its appsettings.json,
-# and with it the production log levels, apply), on a free loopback port; waits for /health/ready.
+# start_server ENGINE DATA_DIR [plain]: the demo server (plain: without --demo, so without its live
+# simulation) from its own folder (so that its appsettings.json, and with it the production log
+# levels, apply), on a free loopback port with its MQTT broker on another; waits for /health/ready.
+# Extra settings come from the array server_env.
+server_env=()
 start_server() {
-    local engine=$1 data=$2 port _
+    local engine=$1 data=$2 mode=${3:-demo} port _
     port=$(free_port) || fail "no free port"
     server_url="http://127.0.0.1:$port"
-    local -a env=()
+    mqtt_port=$(free_port) || fail "no free port"
+    local -a env=(Mqtt__Port="$mqtt_port" Mqtt__BindAddress=127.0.0.1 "${server_env[@]}")
     if [[ $engine == postgres ]]; then
-        env=(Database__Provider=Postgres "Database__ConnectionString=$pg_cs" Database__MigrateOnStart=true)
+        env+=(Database__Provider=Postgres "Database__ConnectionString=$pg_cs" Database__MigrateOnStart=true)
     fi
-    (cd "$server_dir" && exec env "${env[@]}" dotnet civicgrid.dll --demo --data-dir "$data" --urls "$server_url") \
+    local -a flags=(--data-dir "$data" --urls "$server_url")
+    [[ $mode == demo ]] && flags+=(--demo)
+    (cd "$server_dir" && exec env "${env[@]}" dotnet civicgrid.dll "${flags[@]}") \
         >>"$results/server-$engine.log" 2>&1 &
     server_pid=$!
     local t0=$SECONDS
@@ -185,6 +209,38 @@ run_create() {
         --label "$label" --out "$results/$out.md" >/dev/null
 }
 
+# run_ingest ENGINE PROVIDER CONNECTION NAME DATA_DIR
+run_ingest() {
+    local engine=$1 provider=$2 connection=$3 name=$4 data=$5
+    start_server "$engine" "$data"
+    stop_server
+    log "$engine: seed-devices ($ingest_registered devices)"
+    loadtest seed-devices --provider "$provider" --connection "$connection" --count "$ingest_registered" --out "$work/devices.tsv" \
+        | tee "$results/$engine-5-seed-devices.txt"
+    # The benchmark's devices publish far faster than a field device may (5 msg/s by default).
+    server_env=(Telemetry__MaxMessagesPerSecond=1000000 Telemetry__Burst=1000000)
+    start_server "$engine" "$data" plain
+    server_env=()
+    log "$engine: ingest --raw ($ingest_devices devices, $ingest_duration)"
+    local broker_port broker_pid _
+    broker_port=$(free_port) || fail "no free port"
+    loadtest broker --port "$broker_port" >"$results/$engine-6-broker.log" 2>&1 &
+    broker_pid=$!
+    for _ in {1..100}; do
+        port_in_use "$broker_port" && break
+        sleep 0.2
+    done
+    loadtest ingest --raw --mqtt-port "$broker_port" --devices-file "$work/devices.tsv" --devices "$ingest_devices" --duration "$ingest_duration" --warmup "$warmup" \
+        --label "raw broker (bare MQTTnet in its own process, one subscriber), while the $name server idles" --out "$results/$engine-6-ingest-raw.md" >/dev/null
+    kill -TERM "$broker_pid" 2>/dev/null || true
+    wait "$broker_pid" 2>/dev/null || true
+    log "$engine: ingest ($ingest_devices of $ingest_registered devices, $ingest_duration)"
+    loadtest ingest --mqtt-port "$mqtt_port" --url "$server_url" --devices-file "$work/devices.tsv" --devices "$ingest_devices" \
+        --duration "$ingest_duration" --warmup "$warmup" \
+        --label "$name, end to end ($ingest_registered devices registered)" --out "$results/$engine-7-ingest.md" >/dev/null
+    stop_server
+}
+
 run_engine() {
     local engine=$1 provider data connection name
     data=$(mktemp -d "$work/$engine.XXXXXX")
@@ -193,6 +249,26 @@ run_engine() {
         provider=Postgres connection=$pg_cs name=PostgreSQL
     else
         provider=Sqlite connection=$data/civicgrid.db name=SQLite
+    fi
+
+    if [[ " $scenarios " == *" ingest "* ]]; then
+        run_ingest "$engine" "$provider" "$connection" "$name" "$data"
+        if [[ $engine == postgres ]]; then
+            stop_cluster
+            rm -rf "$pg_dir"
+            start_cluster
+            connection=$pg_cs
+        else
+            rm -rf "$data"
+            data=$(mktemp -d "$work/$engine.XXXXXX")
+            connection=$data/civicgrid.db
+        fi
+    fi
+
+    if [[ " $scenarios " != *" cases "* ]]; then
+        [[ $engine == postgres ]] && { stop_cluster; rm -rf "$pg_dir"; pg_dir=""; }
+        rm -rf "$data"
+        return 0
     fi
 
     start_server "$engine" "$data"

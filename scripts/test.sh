@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every CivicGrid test suite against a throwaway PostgreSQL 15 + PostGIS cluster, and the
-# console's browser tests with Debian's Chromium (installed with apt-get when missing and root).
+# console's browser tests with Debian's Chromium, and the external-broker tests with Mosquitto (both installed with
+# apt-get when missing and root).
 #
 #   ./scripts/test.sh [extra dotnet test args, e.g. --filter FullyQualifiedName~Cases]
 #
 # The last line printed is always "N passed, N failed, N skipped".
 # Environment:
-#   CI                        when set, a missing PostgreSQL or Chromium is an error instead of a warning
+#   CI                        when set, a missing PostgreSQL, Chromium or Mosquitto is an error instead of a warning
 #   CIVICGRID_TEST_POSTGRES   when already set, that server is used and no cluster is started
 #   CIVICGRID_TEST_RESULTS    directory to keep the .trx files in (default: a temp dir, removed)
 set -euo pipefail
@@ -175,6 +176,32 @@ elif [[ -n ${CI:-} ]]; then
     fail "chromium + fonts-noto-cjk unavailable and CI is set"
 else
     log "WARNING: chromium + fonts-noto-cjk unavailable: the console's browser tests will be SKIPPED"
+fi
+
+# Mosquitto: the external-broker tests start a real one (tests/.../Infrastructure/Mosquitto.cs).
+mosquitto_available() { [[ -x /usr/sbin/mosquitto && -x /usr/bin/mosquitto_passwd ]]; }
+
+ensure_mosquitto() {
+    mosquitto_available && return 0
+    if [[ $EUID -ne 0 ]]; then
+        log "mosquitto not installed and not root: cannot install it."
+        return 1
+    fi
+    log "installing mosquitto (apt-get) ..."
+    if ! { apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+            --no-install-recommends mosquitto >/dev/null; }; then
+        log "apt-get install failed."
+        return 1
+    fi
+    mosquitto_available
+}
+
+if ensure_mosquitto; then
+    log "$(/usr/sbin/mosquitto -h 2>/dev/null | head -n 1) for the external-broker tests"
+elif [[ -n ${CI:-} ]]; then
+    fail "mosquitto unavailable and CI is set"
+else
+    log "WARNING: mosquitto unavailable: the external-broker tests will be SKIPPED"
 fi
 
 # --- 4. build once ------------------------------------------------------------------------------

@@ -19,6 +19,9 @@ public static class Program
         root.Add(BuildCreate());
         root.Add(BuildList());
         root.Add(BuildSeedBulk());
+        root.Add(BuildSeedDevices());
+        root.Add(BuildIngest());
+        root.Add(BuildBroker());
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -135,6 +138,62 @@ public static class Program
         };
         command.SetAction((p, ct) => RunAsync(() => BulkSeeder.RunAsync(
             new BulkSeedSettings(p.GetValue(provider), p.GetValue(connection)!, p.GetValue(count), p.GetValue(days), p.GetValue(seed), !p.GetValue(noHistory), p.GetValue(keepIndexes)), ct)));
+        return command;
+    }
+
+    private static Command BuildSeedDevices()
+    {
+        var provider = new Option<DatabaseProvider>("--provider") { Description = "Sqlite or Postgres.", Required = true };
+        var connection = new Option<string>("--connection") { Description = "The server's connection string (SQLite: the file path).", Required = true };
+        var count = new Option<int>("--count") { Description = "Devices to register.", DefaultValueFactory = _ => 100_000 };
+        var type = new Option<string>("--type") { Description = "Their device type.", DefaultValueFactory = _ => "noise" };
+        var output = new Option<string>("--out") { Description = "File for their ids and tokens (id TAB token per line).", Required = true };
+        var command = new Command("seed-devices", "Register many devices straight into the database of a seeded server; write their tokens for ingest.")
+        {
+            provider, connection, count, type, output,
+        };
+        command.SetAction((p, ct) => RunAsync(() => DeviceSeeder.SeedAsync(p.GetValue(provider), p.GetValue(connection)!, p.GetValue(count), p.GetValue(type)!, p.GetValue(output)!, ct)));
+        return command;
+    }
+
+    private static Command BuildBroker()
+    {
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1.", Required = true };
+        var command = new Command("broker", "A bare MQTT broker (MQTTnet, no authentication, no processing) until stopped: the other end of ingest --raw.") { port };
+        command.SetAction((p, ct) => RunAsync(() => IngestScenario.BrokerAsync(p.GetValue(port), ct)));
+        return command;
+    }
+
+    private static Command BuildIngest()
+    {
+        var host = new Option<string>("--mqtt-host") { Description = "The server's MQTT host.", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--mqtt-port") { Description = "The server's MQTT port.", DefaultValueFactory = _ => 1883 };
+        var file = new Option<string>("--devices-file") { Description = "Ids and tokens from seed-devices.", Required = true };
+        var devices = new Option<int>("--devices") { Description = "How many devices connect and publish.", DefaultValueFactory = _ => 10_000 };
+        var raw = new Option<bool>("--raw") { Description = "Publish to a bare broker (the broker command, at --mqtt-host/--mqtt-port) with one subscriber instead (the reference figure)." };
+        var url = new Option<string?>("--url") { Description = "The server's HTTP address: alarm latency over the live feed and memory from /metrics." };
+        var user = new Option<string>("--user") { Description = "Admin account (creates the benchmark rule, reads the live feed).", DefaultValueFactory = _ => "admin" };
+        var password = new Option<string>("--password")
+        {
+            Description = "Its password (default: $CIVICGRID_ADMIN_PASSWORD).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CIVICGRID_ADMIN_PASSWORD") ?? string.Empty,
+        };
+        var faultEvery = new Option<int>("--fault-every") { Description = "One reading in this many raises the benchmark alarm (0: none).", DefaultValueFactory = _ => 2000 };
+        var duration = DurationOption("--duration", "Measured run time.", TimeSpan.FromSeconds(30));
+        var warmup = DurationOption("--warmup", "Unmeasured warm-up.", TimeSpan.FromSeconds(10));
+        var label = new Option<string?>("--label") { Description = "Name of the run in the report." };
+        var output = new Option<string?>("--out") { Description = "Also write the Markdown report to this file." };
+        var command = new Command("ingest", "MQTT ingestion: N devices publish QoS 1 in a closed loop; durable msg/s, alarm latency, server memory; --raw: a bare broker's figure.")
+        {
+            host, port, file, devices, raw, url, user, password, faultEvery, duration, warmup, label, output,
+        };
+        command.SetAction((p, ct) =>
+        {
+            var address = p.GetValue(url);
+            return RunAsync(() => IngestScenario.RunAsync(new IngestSettings(
+                p.GetValue(host)!, p.GetValue(port), p.GetValue(file)!, p.GetValue(devices), p.GetValue(duration), p.GetValue(warmup), p.GetValue(raw),
+                address is null ? null : new Uri(address), p.GetValue(user)!, p.GetValue(password)!, p.GetValue(faultEvery), p.GetValue(label), p.GetValue(output)), ct));
+        });
         return command;
     }
 

@@ -71,16 +71,19 @@ public static class BulkSeeder
         return 0;
     }
 
-    private static string ConnectionString(BulkSeedSettings settings)
+    private static string ConnectionString(BulkSeedSettings settings) => ConnectionString(settings.Provider, settings.Connection);
+
+    /// <summary>The full connection string; for SQLite a bare path is accepted, and the file must exist.</summary>
+    internal static string ConnectionString(DatabaseProvider provider, string connection)
     {
-        if (settings.Provider != DatabaseProvider.Sqlite)
+        if (provider != DatabaseProvider.Sqlite)
         {
-            return settings.Connection;
+            return connection;
         }
 
-        var builder = settings.Connection.Contains('=', StringComparison.Ordinal)
-            ? new SqliteConnectionStringBuilder(settings.Connection)
-            : new SqliteConnectionStringBuilder { DataSource = settings.Connection };
+        var builder = connection.Contains('=', StringComparison.Ordinal)
+            ? new SqliteConnectionStringBuilder(connection)
+            : new SqliteConnectionStringBuilder { DataSource = connection };
         if (!File.Exists(builder.DataSource))
         {
             throw new LoadTestException($"'{builder.DataSource}' does not exist: start the server once with --demo --data-dir first.");

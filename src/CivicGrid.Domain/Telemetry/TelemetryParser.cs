@@ -24,6 +24,7 @@ public enum TelemetryRejectionReason
     WrongType,
     OutOfRange,
     TopicNotAllowed,
+    UnknownDevice,
 }
 
 /// <summary>A refused message: which one of the batch (null for the whole payload), the field at fault, why, and its JSON.</summary>

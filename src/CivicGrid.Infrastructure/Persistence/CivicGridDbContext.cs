@@ -70,6 +70,8 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
 
     public DbSet<TelemetryDeadLetterRecord> TelemetryDeadLetters => Set<TelemetryDeadLetterRecord>();
 
+    public DbSet<TelemetryRollupRecord> TelemetryRollups => Set<TelemetryRollupRecord>();
+
     public DbSet<Domain.Telemetry.Rules.AlarmRule> AlarmRules => Set<Domain.Telemetry.Rules.AlarmRule>();
 
     public DbSet<Alarm> Alarms => Set<Alarm>();

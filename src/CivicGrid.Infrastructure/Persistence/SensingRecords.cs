@@ -46,3 +46,36 @@ public sealed class TelemetryDeadLetterRecord
     /// <summary>The refused message (or the start of the payload when it is not JSON).</summary>
     public required string Payload { get; init; }
 }
+
+/// <summary>
+/// A stored roll-up of one device's value over a minute or an hour (table <c>telemetry_rollups</c>),
+/// written by the retention job just before the raw readings of that period are deleted, so that
+/// minute and hour series outlive the raw ones. The sum (not the mean) is kept so that buckets of
+/// several devices combine exactly.
+/// </summary>
+public sealed class TelemetryRollupRecord
+{
+    /// <summary>Bucket length of a minute roll-up, in seconds.</summary>
+    public const int Minute = 60;
+
+    /// <summary>Bucket length of an hour roll-up, in seconds.</summary>
+    public const int Hour = 3600;
+
+    public required string DeviceId { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>The bucket length in seconds: <see cref="Minute"/> or <see cref="Hour"/>.</summary>
+    public required int BucketSeconds { get; init; }
+
+    /// <summary>The bucket's start (UTC, aligned to the bucket length).</summary>
+    public required DateTimeOffset BucketStart { get; init; }
+
+    public required double Min { get; init; }
+
+    public required double Max { get; init; }
+
+    public required double Sum { get; init; }
+
+    public required long Count { get; init; }
+}

@@ -1671,6 +1671,41 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     b.ToTable("telemetry_readings", (string)null);
                 });
 
+            modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.TelemetryRollupRecord", b =>
+                {
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("BucketSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("Max")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Min")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("DeviceId", "Name", "BucketSeconds", "BucketStart");
+
+                    b.HasIndex("BucketSeconds", "BucketStart");
+
+                    b.ToTable("telemetry_rollups", (string)null);
+                });
+
             modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.TimeLimitRecord", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1651,6 +1651,41 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     b.ToTable("telemetry_readings", (string)null);
                 });
 
+            modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.TelemetryRollupRecord", b =>
+                {
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BucketSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Max")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Min")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("DeviceId", "Name", "BucketSeconds", "BucketStart");
+
+                    b.HasIndex("BucketSeconds", "BucketStart");
+
+                    b.ToTable("telemetry_rollups", (string)null);
+                });
+
             modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.TimeLimitRecord", b =>
                 {
                     b.Property<Guid>("Id")

@@ -43,6 +43,20 @@ internal sealed class TelemetryReadingConfiguration : IEntityTypeConfiguration<T
     }
 }
 
+internal sealed class TelemetryRollupConfiguration : IEntityTypeConfiguration<TelemetryRollupRecord>
+{
+    public void Configure(EntityTypeBuilder<TelemetryRollupRecord> b)
+    {
+        b.ToTable("telemetry_rollups");
+        b.HasKey(r => new { r.DeviceId, r.Name, r.BucketSeconds, r.BucketStart });
+        b.Property(r => r.DeviceId).HasMaxLength(Device.MaxIdLength);
+        b.Property(r => r.Name).HasMaxLength(32);
+
+        // Retention deletes one resolution by age.
+        b.HasIndex(r => new { r.BucketSeconds, r.BucketStart });
+    }
+}
+
 internal sealed class TelemetryDeadLetterConfiguration : IEntityTypeConfiguration<TelemetryDeadLetterRecord>
 {
     public void Configure(EntityTypeBuilder<TelemetryDeadLetterRecord> b)

@@ -23,7 +23,7 @@ public sealed partial class AlarmEngine(IServiceScopeFactory scopes, AlarmRuleCa
     {
         var latestByDevice = batch.Where(b => b.Result.Stored.Count > 0)
             .GroupBy(b => b.Item.DeviceId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.SelectMany(b => b.Result.Stored).Max(m => m.Timestamp), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.SelectMany(b => b.Result.Stored).MaxBy(m => m.Timestamp)!, StringComparer.Ordinal);
         if (latestByDevice.Count == 0)
         {
             return;
@@ -46,7 +46,8 @@ public sealed partial class AlarmEngine(IServiceScopeFactory scopes, AlarmRuleCa
 
         foreach (var device in devices)
         {
-            var at = latestByDevice[device.Id];
+            var latest = latestByDevice[device.Id];
+            var at = latest.Timestamp;
             foreach (var rule in all.Where(r => r.Definition.AppliesTo(device.Id, device.Type, device.GridCode, device.CommunityCode, device.StreetCode)))
             {
                 var definition = rule.Definition;
@@ -65,7 +66,9 @@ public sealed partial class AlarmEngine(IServiceScopeFactory scopes, AlarmRuleCa
 
                 try
                 {
-                    var samples = definition.IsNoData ? new Dictionary<string, IReadOnlyList<Sample>>() : await SamplesAsync(db, device.Id, definition.Needs(), at, ct);
+                    var samples = definition.IsNoData
+                        ? new Dictionary<string, IReadOnlyList<Sample>>()
+                        : FromReading(definition.Needs(), latest) ?? await SamplesAsync(db, device.Id, definition.Needs(), at, ct);
                     var lastSeen = definition.IsNoData ? at : device.LastSeenAt;
                     var verdict = definition.Evaluate(new RuleInput(samples, at, lastSeen, openId is not null));
                     await ApplyAsync(actions, rule, subject, device, openId, verdict, at, ct);
@@ -215,6 +218,34 @@ public sealed partial class AlarmEngine(IServiceScopeFactory scopes, AlarmRuleCa
             .Select(a => new { a.RuleId, a.SubjectKey, a.Id })
             .ToListAsync(ct);
         return rows.ToDictionary(r => (r.RuleId, r.SubjectKey), r => (Guid?)r.Id);
+    }
+
+    /// <summary>
+    /// The samples from the reading just stored, when that is all the rule needs: one latest value
+    /// per name and no look-back (a plain threshold). The stored reading is then exactly what the
+    /// database would answer — the latest at or before its own instant — so the query is skipped.
+    /// Null when the rule needs more, or the reading lacks a needed value.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyList<Sample>>? FromReading(IReadOnlyDictionary<string, SampleNeed> needs, TelemetryMessage reading)
+    {
+        var result = new Dictionary<string, IReadOnlyList<Sample>>(needs.Count, StringComparer.Ordinal);
+        foreach (var (name, need) in needs)
+        {
+            if (need.Count > 1 || need.Lookback > TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            var value = reading.Values.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.Ordinal));
+            if (value is null)
+            {
+                return null;
+            }
+
+            result[name] = [new Sample(reading.Timestamp, value.Value)];
+        }
+
+        return result;
     }
 
     /// <summary>The samples each value name needs, up to the evaluated instant, oldest first.</summary>

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CivicGrid.Server.Features.Sensing;
 
 /// <summary>Registration, changes and retirement of devices, one transaction per command.</summary>
-public sealed class DeviceRegistry(CivicGridDbContext db, GridLocator grids, MqttBroker broker, TimeProvider clock)
+public sealed class DeviceRegistry(CivicGridDbContext db, GridLocator grids, MqttBroker broker, ExternalMqttConsumer external, TimeProvider clock)
 {
     public const int MaxImportRows = 10_000;
 
@@ -121,6 +121,7 @@ public sealed class DeviceRegistry(CivicGridDbContext db, GridLocator grids, Mqt
         device.Retire(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await broker.DisconnectAsync(id);
+        external.Forget(id);
     }
 
     public async Task<DeviceTokenDto> RotateTokenAsync(string id, CancellationToken ct)
@@ -129,6 +130,7 @@ public sealed class DeviceRegistry(CivicGridDbContext db, GridLocator grids, Mqt
         var token = device.RotateToken(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await broker.DisconnectAsync(id);
+        external.Forget(id);
         return new DeviceTokenDto(device.Id, token);
     }
 

@@ -35,7 +35,7 @@ public sealed partial class MqttBroker(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        if (!o.Enabled)
+        if (!o.Enabled || o.Mode != MqttMode.Embedded)
         {
             return;
         }
@@ -187,7 +187,7 @@ public sealed partial class MqttBroker(
             if (!MayPublish(device.Id, topic))
             {
                 metrics.Rejected("mqtt", "topicNotAllowed");
-                var denied = await ingress.DeadLetterAsync(device, "mqtt", topic, TelemetryRejectionReason.TopicNotAllowed,
+                var denied = await ingress.DeadLetterAsync(device.Id, "mqtt", topic, TelemetryRejectionReason.TopicNotAllowed,
                     $"Device {device.Id} may publish only to {DeviceRegistry.TopicOf(device.Id)}.", bytes, timeout.Token);
                 e.Response.ReasonCode = denied.Status == IngestStatus.RateLimited ? MqttPubAckReasonCode.QuotaExceeded : MqttPubAckReasonCode.NotAuthorized;
                 return;

@@ -14,11 +14,17 @@ public static class SensingFeature
             .Validate(o => o.QueueCapacity > 0 && o.BatchSize > 0 && o.MaxBatchMessages > 0 && o.MaxPayloadBytes > 0, "Telemetry queue, batch and payload sizes must be positive.")
             .Validate(o => o.MaxMessagesPerSecond > 0 && o.Burst >= 1, "Telemetry:MaxMessagesPerSecond must be positive and Telemetry:Burst at least 1.")
             .Validate(o => o.SilentAfter > TimeSpan.Zero && o.MaxAge > TimeSpan.Zero && o.MaxFutureSkew >= TimeSpan.Zero, "Telemetry time limits must be positive.")
+            .Validate(o => o.Retention.Interval > TimeSpan.Zero && o.Retention.Raw >= o.MaxAge && o.Retention.Minute >= o.Retention.Raw && o.Retention.Hour >= o.Retention.Minute,
+                "Telemetry:Retention needs a positive Interval and Raw >= Telemetry:MaxAge, Minute >= Raw, Hour >= Minute.")
             .ValidateOnStart();
         builder.Services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.SectionName)
             .Validate(o => o.Port is > 0 and < 65536, "Mqtt:Port must be a TCP port.")
             .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "Mqtt:BindAddress must be an IP address.")
             .Validate(o => o.AckTimeout > TimeSpan.Zero, "Mqtt:AckTimeout must be positive.")
+            .Validate(o => o.Mode != MqttMode.External || (!string.IsNullOrWhiteSpace(o.External.Host) && o.External.Port is > 0 and < 65536
+                    && !string.IsNullOrWhiteSpace(o.External.ClientId) && !string.IsNullOrWhiteSpace(o.External.TopicFilter)
+                    && o.External.ReceiveMaximum is > 0 and <= 65535 && o.External.ReconnectDelay > TimeSpan.Zero && o.External.SessionExpiry >= TimeSpan.Zero),
+                "Mqtt:External needs Host, a TCP Port, ClientId, TopicFilter, ReceiveMaximum 1-65535 and a positive ReconnectDelay.")
             .ValidateOnStart();
 
         builder.Services.AddAuthentication()
@@ -37,12 +43,16 @@ public static class SensingFeature
         builder.Services.AddScoped<AlarmActions>();
         builder.Services.AddSingleton<AlarmEngine>();
         builder.Services.AddHostedService<SensingJob>();
+        builder.Services.AddSingleton<TelemetryRetentionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryRetentionJob>());
         builder.Services.AddSingleton<TelemetryWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
 
         // Registered after the writer, so it stops first: no new publishes while the queue drains.
         builder.Services.AddSingleton<MqttBroker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
+        builder.Services.AddSingleton<ExternalMqttConsumer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ExternalMqttConsumer>());
         builder.Services.AddHostedService<Simulation.SensingDemo>();
         return builder;
     }

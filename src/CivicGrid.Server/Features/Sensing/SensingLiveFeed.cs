@@ -24,7 +24,7 @@ public sealed record TelemetryEventDto(string DeviceId, DateTimeOffset Ts, IRead
 public sealed class SensingLiveFeed
 {
     private const int QueueCapacity = 1000;
-    private readonly ConcurrentDictionary<Guid, Channel<SseItem<object>>> _subscribers = new();
+    private readonly ConcurrentDictionary<Guid, (Channel<SseItem<object>> Channel, IReadOnlySet<string>? Types)> _subscribers = new();
 
     public int SubscriberCount => _subscribers.Count;
 
@@ -34,13 +34,17 @@ public sealed class SensingLiveFeed
     public void Telemetry(string deviceId, TelemetryMessage message) =>
         Publish("telemetry", new TelemetryEventDto(deviceId, message.Timestamp, message.Values.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal)));
 
-    public bool HasSubscribers => !_subscribers.IsEmpty;
+    /// <summary>Whether anyone wants readings (the writer skips building them otherwise).</summary>
+    public bool HasTelemetrySubscribers => _subscribers.Values.Any(s => s.Types is null || s.Types.Contains("telemetry"));
 
     private void Publish(string type, object data)
     {
-        foreach (var channel in _subscribers.Values)
+        foreach (var (channel, types) in _subscribers.Values)
         {
-            channel.Writer.TryWrite(new SseItem<object>(data, type));
+            if (types is null || types.Contains(type))
+            {
+                channel.Writer.TryWrite(new SseItem<object>(data, type));
+            }
         }
     }
 
@@ -49,17 +53,14 @@ public sealed class SensingLiveFeed
     {
         var id = Guid.NewGuid();
         var channel = Channel.CreateBounded<SseItem<object>>(new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        _subscribers[id] = channel;
+        _subscribers[id] = (channel, types);
         try
         {
             // A first event tells the client the subscription is live.
             yield return new SseItem<object>(new { subscribed = true }, "ready");
             await foreach (var item in channel.Reader.ReadAllAsync(ct))
             {
-                if (types is null || types.Contains(item.EventType ?? string.Empty))
-                {
-                    yield return item;
-                }
+                yield return item;
             }
         }
         finally

@@ -70,11 +70,11 @@ public sealed class TelemetryIngress
         return await EnqueueAsync(new TelemetryBatchItem(device.Id, channel, topic, now, parsed.Accepted, parsed.Rejected), ct);
     }
 
-    /// <summary>Dead-letters a whole payload for a reason found outside the parser (a topic the device may not use).</summary>
-    public Task<IngestOutcome> DeadLetterAsync(DeviceIdentity device, string channel, string? topic, TelemetryRejectionReason reason, string message, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    /// <summary>Dead-letters a whole payload for a reason found outside the parser (a topic the device may not use, a device the registry does not know).</summary>
+    public Task<IngestOutcome> DeadLetterAsync(string deviceId, string channel, string? topic, TelemetryRejectionReason reason, string message, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         var now = _clock.GetUtcNow();
-        if (!TryTake(device.Id, 1, now))
+        if (!TryTake(deviceId, 1, now))
         {
             _metrics.Rejected(channel, "rateLimited");
             return Task.FromResult(IngestOutcome.Limited);
@@ -82,7 +82,7 @@ public sealed class TelemetryIngress
 
         var text = System.Text.Encoding.UTF8.GetString(payload.Span[..Math.Min(payload.Length, 4000)]);
         var rejection = new TelemetryRejection(null, "topic", reason, message, text);
-        return EnqueueAsync(new TelemetryBatchItem(device.Id, channel, topic, now, [], [rejection]), ct);
+        return EnqueueAsync(new TelemetryBatchItem(deviceId, channel, topic, now, [], [rejection]), ct);
     }
 
     private async Task<IngestOutcome> EnqueueAsync(TelemetryBatchItem batch, CancellationToken ct)

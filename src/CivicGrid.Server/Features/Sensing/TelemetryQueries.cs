@@ -128,6 +128,29 @@ public static class TelemetryQueries
                 """).ToListAsync(ct);
         }
 
+        // Hours past the raw retention live only as stored roll-ups (TelemetryRetention compacts an
+        // hour in one transaction, so a bucket is either raw or stored, never half of each).
+        var seconds = (int)bucket.TotalSeconds;
+        var stored = await db.TelemetryRollups.AsNoTracking()
+            .Where(r => r.BucketSeconds == seconds && ids.Contains(r.DeviceId) && r.BucketStart >= start && r.BucketStart < end && (name == null || r.Name == name))
+            .ToListAsync(ct);
+        if (stored.Count > 0)
+        {
+            var fromRaw = rows.Select(r => (r.Name, r.Bucket)).ToHashSet();
+            rows.AddRange(stored.GroupBy(r => (r.Name, Bucket: r.BucketStart.UtcTicks))
+                .Where(g => !fromRaw.Contains(g.Key))
+                .Select(g => new BucketRow
+                {
+                    Name = g.Key.Name,
+                    Bucket = g.Key.Bucket,
+                    Min = g.Min(r => r.Min),
+                    Max = g.Max(r => r.Max),
+                    Avg = g.Sum(r => r.Sum) / g.Sum(r => r.Count),
+                    Count = g.Sum(r => r.Count),
+                }));
+            rows = [.. rows.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Bucket)];
+        }
+
         return rows.GroupBy(r => r.Name, StringComparer.Ordinal)
             .ToDictionary(
                 g => g.Key,

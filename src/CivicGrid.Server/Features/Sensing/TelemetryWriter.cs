@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
@@ -7,8 +8,9 @@ namespace CivicGrid.Server.Features.Sensing;
 /// <summary>
 /// Drains the ingestion queue in batches: one transaction per batch (readings, dead letters, last
 /// seen), then completes every payload's promise — the acknowledgement to the device — and hands
-/// the new readings to the rule engine. A failed batch fails its payloads (the devices resend;
-/// duplicates are dropped by key) and the writer carries on.
+/// the new readings to the rule engine, which runs on its own task in commit order while the next
+/// batch is written (a short bounded queue between them keeps back pressure). A failed batch fails
+/// its payloads (the devices resend; duplicates are dropped by key) and the writer carries on.
 /// </summary>
 public sealed partial class TelemetryWriter(
     TelemetryIngress ingress,
@@ -19,15 +21,23 @@ public sealed partial class TelemetryWriter(
     SensingMetrics metrics,
     ILogger<TelemetryWriter> logger) : BackgroundService
 {
+    /// <summary>A device's last-seen instant is written at most this often (the silent check works in minutes).</summary>
+    public static TimeSpan LastSeenResolution { get; } = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
+
+    private readonly Channel<List<(TelemetryBatchItem, TelemetryItemResult)>> _evaluations =
+        Channel.CreateBounded<List<(TelemetryBatchItem, TelemetryItemResult)>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = ingress.Reader;
-        var batch = new List<IngestItem>(options.Value.BatchSize);
+        var evaluator = EvaluateAsync(stoppingToken);
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                batch.Clear();
+                var batch = new List<IngestItem>(options.Value.BatchSize);
                 while (batch.Count < options.Value.BatchSize && reader.TryRead(out var item))
                 {
                     batch.Add(item);
@@ -44,19 +54,71 @@ public sealed partial class TelemetryWriter(
                 item.Done.TrySetCanceled(stoppingToken);
             }
         }
+        finally
+        {
+            _evaluations.Writer.TryComplete();
+            await evaluator;
+        }
+    }
+
+    private async Task EvaluateAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var committed in _evaluations.Reader.ReadAllAsync(ct))
+            {
+                try
+                {
+                    // After the acknowledgement: a crash here loses no reading, only this evaluation (the next reading re-evaluates).
+                    await alarms.OnCommittedAsync(committed, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogRulesFailed(logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping: evaluations not yet run are lost, the readings are not.
+        }
+    }
+
+    /// <summary>The devices of a batch whose last-seen instant is due for writing (not written in the last <see cref="LastSeenResolution"/>).</summary>
+    private List<string> DueForTouch(List<IngestItem> batch)
+    {
+        var due = new List<string>();
+        foreach (var item in batch)
+        {
+            var b = item.Batch;
+            if (b.Messages.Count > 0
+                && (!_touched.TryGetValue(b.DeviceId, out var last) || b.ReceivedAt - last >= LastSeenResolution || b.ReceivedAt < last))
+            {
+                _touched[b.DeviceId] = b.ReceivedAt;
+                due.Add(b.DeviceId);
+            }
+        }
+
+        return due;
     }
 
     private async Task WriteAsync(List<IngestItem> batch, CancellationToken ct)
     {
         IReadOnlyList<TelemetryItemResult> results;
+        var touch = DueForTouch(batch);
         try
         {
             using var scope = scopes.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<CivicGridDbContext>();
-            results = await TelemetryStore.WriteAsync(db, [.. batch.Select(i => i.Batch)], ct);
+            results = await TelemetryStore.WriteAsync(db, [.. batch.Select(i => i.Batch)], touch, ct);
         }
         catch (Exception e)
         {
+            foreach (var id in touch)
+            {
+                _touched.Remove(id);
+            }
+
             LogBatchFailed(logger, e, batch.Count);
             foreach (var item in batch)
             {
@@ -81,7 +143,7 @@ public sealed partial class TelemetryWriter(
 
             item.Done.TrySetResult(new IngestOutcome(IngestStatus.Stored, result.Stored.Count, result.Duplicates, item.Batch.Rejections));
             committed.Add((item.Batch, result));
-            if (live.HasSubscribers)
+            if (live.HasTelemetrySubscribers)
             {
                 foreach (var message in result.Stored)
                 {
@@ -90,15 +152,7 @@ public sealed partial class TelemetryWriter(
             }
         }
 
-        try
-        {
-            // After the acknowledgement: a crash here loses no reading, only this evaluation (the next reading re-evaluates).
-            await alarms.OnCommittedAsync(committed, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogRulesFailed(logger, e);
-        }
+        await _evaluations.Writer.WriteAsync(committed, ct);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Writing a telemetry batch of {Count} payloads failed; they were not acknowledged")]

@@ -437,6 +437,24 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "telemetry_rollups",
+                columns: table => new
+                {
+                    DeviceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    BucketSeconds = table.Column<int>(type: "integer", nullable: false),
+                    BucketStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Min = table.Column<double>(type: "double precision", nullable: false),
+                    Max = table.Column<double>(type: "double precision", nullable: false),
+                    Sum = table.Column<double>(type: "double precision", nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_telemetry_rollups", x => new { x.DeviceId, x.Name, x.BucketSeconds, x.BucketStart });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "time_limits",
                 columns: table => new
                 {
@@ -1201,6 +1219,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 .Annotation("Npgsql:IndexMethod", "brin");
 
             migrationBuilder.CreateIndex(
+                name: "IX_telemetry_rollups_BucketSeconds_BucketStart",
+                table: "telemetry_rollups",
+                columns: new[] { "BucketSeconds", "BucketStart" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_time_limits_CategoryCode_Urgency_Stage",
                 table: "time_limits",
                 columns: new[] { "CategoryCode", "Urgency", "Stage" },
@@ -1318,6 +1341,9 @@ namespace CivicGrid.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "telemetry_readings");
+
+            migrationBuilder.DropTable(
+                name: "telemetry_rollups");
 
             migrationBuilder.DropTable(
                 name: "time_limits");

@@ -432,6 +432,24 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "telemetry_rollups",
+                columns: table => new
+                {
+                    DeviceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    BucketSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    BucketStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    Min = table.Column<double>(type: "REAL", nullable: false),
+                    Max = table.Column<double>(type: "REAL", nullable: false),
+                    Sum = table.Column<double>(type: "REAL", nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_telemetry_rollups", x => new { x.DeviceId, x.Name, x.BucketSeconds, x.BucketStart });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "time_limits",
                 columns: table => new
                 {
@@ -1195,6 +1213,11 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 column: "Ts");
 
             migrationBuilder.CreateIndex(
+                name: "IX_telemetry_rollups_BucketSeconds_BucketStart",
+                table: "telemetry_rollups",
+                columns: new[] { "BucketSeconds", "BucketStart" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_time_limits_CategoryCode_Urgency_Stage",
                 table: "time_limits",
                 columns: new[] { "CategoryCode", "Urgency", "Stage" },
@@ -1312,6 +1335,9 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "telemetry_readings");
+
+            migrationBuilder.DropTable(
+                name: "telemetry_rollups");
 
             migrationBuilder.DropTable(
                 name: "time_limits");
