@@ -70,6 +70,12 @@ public static class Permission
     /// <summary>Security alerts: acknowledge.</summary>
     public const string SecurityAlertsAct = "security.alerts.act";
 
+    /// <summary>The audit trail: search, export, verify (auditors only: 三权分立).</summary>
+    public const string AuditRead = "audit.read";
+
+    /// <summary>Reporters' personal data in full (reveal one case's reporter, export one citizen's data); every use is audited.</summary>
+    public const string PersonalDataReveal = "personaldata.reveal";
+
     /// <summary>Every permission constant declared above.</summary>
     public static IReadOnlyList<string> All { get; } =
         [.. typeof(Permission).GetFields().Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!)];

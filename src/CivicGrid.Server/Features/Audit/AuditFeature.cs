@@ -1,14 +1,12 @@
 using CivicGrid.Domain.Identity;
 using CivicGrid.Infrastructure.Audit;
+using CivicGrid.Server.Features.Security;
 
 namespace CivicGrid.Server.Features.Audit;
 
 /// <summary>操作留痕: the audit trail's attribution, checkpoints, search, export and verification.</summary>
 public static class AuditFeature
 {
-    /// <summary>Only auditors read the trail (separation of duties: administrators change the system, auditors check it).</summary>
-    public const string AuditorPolicy = "auditor";
-
     public static IHostApplicationBuilder AddAudit(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName)
@@ -18,14 +16,13 @@ public static class AuditFeature
         builder.Services.AddSingleton<IAuditActorAccessor, HttpAuditActorAccessor>();
         builder.Services.AddSingleton<AuditCheckpointKey>();
         builder.Services.AddHostedService<CheckpointJob>();
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AuditorPolicy, p => p.RequireAuthenticatedUser().RequireRole(nameof(Role.Auditor)));
         return builder;
     }
 
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(AuditorPolicy);
+        // Only auditors read the trail (separation of duties: administrators change the system, auditors check it).
+        var group = app.MapGroup("/api/v1/audit").WithTags("Audit").RequirePermission(Permission.AuditRead);
         group.MapGet("/", SearchAudit.SearchAsync).WithName("SearchAudit")
             .WithSummary("Search the audit trail (who, action, record, time), newest first, paged.")
             .Produces<AuditPageDto>().ProducesValidationProblem();

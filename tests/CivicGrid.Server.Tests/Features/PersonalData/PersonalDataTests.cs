@@ -223,7 +223,9 @@ public abstract class PersonalDataTests(CivicGridApp app) : ApiTest(app)
         using (var scope = App.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CivicGridDbContext>();
-            Assert.Equal(0, await RetentionJob.RunOnceAsync(db, App.Clock.GetUtcNow().AddDays(29), period, Ct));
+            // Other tests' cases in the shared database may be due already; this one is not yet.
+            await RetentionJob.RunOnceAsync(db, App.Clock.GetUtcNow().AddDays(29), period, Ct);
+            Assert.Equal(phone, (await db.Cases.AsNoTracking().SingleAsync(c => c.Id == Guid.Parse(id), Ct)).ReporterPhone);
             var erased = await RetentionJob.RunOnceAsync(db, App.Clock.GetUtcNow().AddDays(31), period, Ct);
             Assert.True(erased >= 1);
             Assert.Equal(0, await RetentionJob.RunOnceAsync(db, App.Clock.GetUtcNow().AddDays(31), period, Ct));
