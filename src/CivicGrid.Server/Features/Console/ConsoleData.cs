@@ -6,6 +6,7 @@ using CivicGrid.Domain.Sla;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
+using CivicGrid.Server.Features.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Features;
@@ -71,19 +72,22 @@ public sealed class ConsoleData(IServiceScopeFactory scopes, GridLocator grids, 
         return new ReferenceData(categories, streets, departments);
     }
 
-    public async Task<OverviewModel> OverviewAsync(CancellationToken ct)
+    /// <summary>Counts and the map of open cases, within what the user may see (their department, grids or district).</summary>
+    public async Task<OverviewModel> OverviewAsync(Actor actor, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CivicGridDbContext>();
+        var access = await scope.ServiceProvider.GetRequiredService<CaseScope>().ForAsync(actor, ct);
+        var visible = access.Apply(db.Cases.AsNoTracking());
         var now = clock.GetUtcNow();
-        var counts = (await db.Cases.AsNoTracking()
+        var counts = (await visible
                 .GroupBy(c => c.Status)
                 .Select(g => new { g.Key, Count = g.Count() })
                 .ToListAsync(ct))
             .ToDictionary(x => x.Key, x => x.Count);
-        var overdue = await db.Cases.AsNoTracking().CountAsync(c => c.IsOverdue || c.CurrentDueAt < now, ct);
+        var overdue = await visible.CountAsync(c => c.IsOverdue || c.CurrentDueAt < now, ct);
         var open = OpenStatuses;
-        var rows = await db.Cases.AsNoTracking()
+        var rows = await visible
             .Where(c => open.Contains(c.Status))
             .OrderByDescending(c => c.ReportedAt)
             .Take(Math.Max(0, options.Value.MaxMapCases))

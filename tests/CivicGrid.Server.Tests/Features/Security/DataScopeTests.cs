@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CivicGrid.Infrastructure.Persistence;
+using CivicGrid.Server.Features.WebConsole;
 using CivicGrid.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,26 @@ public abstract class DataScopeTests(CivicGridApp app) : ApiTest(app)
         // Asking for the other department explicitly does not widen the scope.
         var asked = await (await AsAsync("handler-a")).GetFromJsonAsync<JsonElement>($"/api/v1/cases?departmentId={App.District.TrafficId}", Ct);
         Assert.DoesNotContain(asked.GetProperty("items").EnumerateArray(), c => Id(c) == traffic);
+    }
+
+    [Fact]
+    public async Task ConsoleOverview_CountsAndMapsOnlyTheHandlersDepartment()
+    {
+        var sanitation = await DispatchedToAsync("06010");
+        var traffic = await DispatchedToAsync("09009");
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CivicGridDbContext>();
+        var data = scope.ServiceProvider.GetRequiredService<ConsoleData>();
+        var handler = (await db.Users.AsNoTracking().SingleAsync(u => u.UserName == "handler-a", Ct)).ToActor();
+        var supervisor = (await db.Users.AsNoTracking().SingleAsync(u => u.UserName == "supervisor", Ct)).ToActor();
+
+        var own = await data.OverviewAsync(handler, Ct);
+        var all = await data.OverviewAsync(supervisor, Ct);
+
+        Assert.Contains(own.Cases, c => c.Id.ToString() == sanitation);
+        Assert.DoesNotContain(own.Cases, c => c.Id.ToString() == traffic);
+        Assert.Contains(all.Cases, c => c.Id.ToString() == traffic);
+        Assert.True(own.Counts.Values.Sum() < all.Counts.Values.Sum());
     }
 
     [Fact]
