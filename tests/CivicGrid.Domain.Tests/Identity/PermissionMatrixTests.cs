@@ -5,12 +5,15 @@ namespace CivicGrid.Domain.Tests.Identity;
 public sealed class PermissionMatrixTests
 {
     [Fact]
-    public void Default_HasARowForEveryPermission_AndAdminHoldsThemAll()
+    public void Default_HasARowForEveryPermission_AndAdminHoldsAllButTheAuditTrail()
     {
         var matrix = PermissionMatrix.Default;
 
         Assert.Equal(Permission.All.Order(StringComparer.Ordinal), matrix.Permissions.Order(StringComparer.Ordinal));
-        Assert.All(Permission.All, p => Assert.True(matrix.Allows(Role.Admin, p), p));
+        // Separation of duties (三权分立): administrators change the system, only auditors read its trail.
+        Assert.All(Permission.All.Where(p => p != Permission.AuditRead), p => Assert.True(matrix.Allows(Role.Admin, p), p));
+        Assert.False(matrix.Allows(Role.Admin, Permission.AuditRead));
+        Assert.True(matrix.Allows(Role.Auditor, Permission.AuditRead));
     }
 
     [Fact]

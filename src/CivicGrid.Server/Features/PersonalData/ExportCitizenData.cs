@@ -76,6 +76,7 @@ internal static class ExportCitizenData
         var now = clock.GetUtcNow();
         var actor = user.ToActor();
         await observer.OnReadAsync(new PersonalDataRead(actor.UserId, user.Identity?.Name ?? string.Empty, actor.Role.ToString(), "citizen-export", cases.Count + updates.Count, now), ct);
+        cases.Sort((a, b) => a.ReportedAt != b.ReportedAt ? a.ReportedAt.CompareTo(b.ReportedAt) : string.CompareOrdinal(a.Number, b.Number));
         return Results.Ok(new CitizenDataDto(
             phone,
             now,

@@ -20,7 +20,8 @@ public sealed class SecurityHeaders(RequestDelegate next, IOptions<ConsoleOption
 
     public Task InvokeAsync(HttpContext http)
     {
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        // Hex, not base64: "+" and "/" would be HTML-encoded in the page's attribute (harmless to browsers, confusing to readers).
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         http.Items[NonceItem] = nonce;
         http.Response.OnStarting(() =>
         {
