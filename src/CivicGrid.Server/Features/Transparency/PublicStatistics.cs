@@ -15,7 +15,9 @@ namespace CivicGrid.Server.Features.Transparency;
 /// <param name="Closed">Cases closed in the month.</param>
 /// <param name="ClosedOnTime">Of those, cases whose every stage finished within its time limit.</param>
 /// <param name="OnTimeRate">ClosedOnTime / Closed (按期结案率), null when nothing was closed.</param>
-public sealed record StreetMonthDto(string StreetCode, string? StreetName, string? StreetNameEn, int Reported, int Closed, int ClosedOnTime, double? OnTimeRate);
+/// <param name="Ratings">Reporters' ratings given in the month to the street's cases.</param>
+/// <param name="Satisfaction">Their average, 1–5 stars (满意度), null when nobody rated.</param>
+public sealed record StreetMonthDto(string StreetCode, string? StreetName, string? StreetNameEn, int Reported, int Closed, int ClosedOnTime, double? OnTimeRate, int Ratings, double? Satisfaction);
 
 /// <summary>A month's public figures, by street; months are Beijing calendar months.</summary>
 public sealed record MonthlyStatisticsDto(string Month, IReadOnlyList<StreetMonthDto> Streets);
@@ -40,19 +42,26 @@ internal static class PublicStatistics
             .Where(c => c.Status == CaseStatus.Closed && c.ClosedAt >= from && c.ClosedAt < to)
             .Select(c => new { c.StreetCode, Late = c.Stages.Any(s => s.FinishedAt != null && s.FinishedAt > s.DueAt) })
             .ToListAsync(ct);
+        var ratings = await db.CaseReporters.AsNoTracking()
+            .Where(r => r.Rating != null && r.RatedAt >= from && r.RatedAt < to)
+            .Join(db.Cases, r => r.CaseId, c => c.Id, (r, c) => new { c.StreetCode, Stars = r.Rating!.Value })
+            .ToListAsync(ct);
         var streets = await db.Streets.AsNoTracking().Select(s => new { s.Code, s.NameZh, s.NameEn }).ToListAsync(ct);
 
-        var codes = reported.Select(r => r.Street).Concat(closed.Select(c => c.StreetCode)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var codes = reported.Select(r => r.Street).Concat(closed.Select(c => c.StreetCode)).Concat(ratings.Select(r => r.StreetCode)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         var rows = codes.Select(code =>
         {
             var street = streets.FirstOrDefault(s => s.Code == code);
             var closedHere = closed.Where(c => c.StreetCode == code).ToList();
             var onTime = closedHere.Count(c => !c.Late);
+            var stars = ratings.Where(r => r.StreetCode == code).Select(r => r.Stars).ToList();
             return new StreetMonthDto(
                 code, street?.NameZh, street?.NameEn,
                 reported.FirstOrDefault(r => r.Street == code)?.Count ?? 0,
                 closedHere.Count, onTime,
-                closedHere.Count == 0 ? null : Math.Round((double)onTime / closedHere.Count, 4));
+                closedHere.Count == 0 ? null : Math.Round((double)onTime / closedHere.Count, 4),
+                stars.Count,
+                stars.Count == 0 ? null : Math.Round(stars.Average(), 2));
         }).ToList();
         return new MonthlyStatisticsDto(name, rows);
     }

@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CivicGrid.Server.Tests.Features.Transparency;
 
@@ -90,6 +93,16 @@ public abstract class TransparencyTests(CivicGridApp app) : ApiTest(app)
         await StepAsync("inspector", id, new { action = "check", passed = true });
         await StepAsync("supervisor", id, new { action = "close" });
         var month = TimeZoneInfo.ConvertTime(App.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var before = await App.CreateClient().GetFromJsonAsync<JsonElement>($"/api/v1/public/statistics/monthly?month={month}", Ct);
+        var ratingsBefore = before.GetProperty("streets").EnumerateArray().Single(s => s.GetProperty("streetCode").GetString() == TestDistrict.StreetCode).GetProperty("ratings").GetInt32();
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            // The reporter rates the result (the rating API itself is tested with the citizen pages).
+            var db = scope.ServiceProvider.GetRequiredService<CivicGridDbContext>();
+            var reporter = await db.CaseReporters.SingleAsync(r => r.CaseId == Guid.Parse(id), Ct);
+            reporter.Rate(4, "处理及时", App.Clock.GetUtcNow());
+            await db.SaveChangesAsync(Ct);
+        }
 
         var stats = await App.CreateClient().GetFromJsonAsync<JsonElement>($"/api/v1/public/statistics/monthly?month={month}", Ct);
 
@@ -101,7 +114,8 @@ public abstract class TransparencyTests(CivicGridApp app) : ApiTest(app)
         var rate = street.GetProperty("onTimeRate").GetDouble();
         Assert.InRange(rate, 0, 1);
         Assert.Equal(street.GetProperty("closedOnTime").GetInt32() / (double)street.GetProperty("closed").GetInt32(), rate, 4);
-        Assert.False(street.TryGetProperty("satisfaction", out _), "no rating exists yet, so no satisfaction figure");
+        Assert.Equal(ratingsBefore + 1, street.GetProperty("ratings").GetInt32());
+        Assert.InRange(street.GetProperty("satisfaction").GetDouble(), 1, 5);
 
         var empty = await App.CreateClient().GetFromJsonAsync<JsonElement>("/api/v1/public/statistics/monthly?month=2020-01", Ct);
         Assert.Empty(empty.GetProperty("streets").EnumerateArray());
