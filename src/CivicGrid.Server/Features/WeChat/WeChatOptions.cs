@@ -33,6 +33,10 @@ public sealed class WeChatOptions
     public IList<string> MenuCategories { get; } =
         ["06010", "06013", "01037", "01023", "09009", "09010", "09006", "07001", "06028"];
 
+    /// <summary>Whether template messages can be sent: AppId, AppSecret and the template id are set.</summary>
+    public bool CanSendTemplates =>
+        !string.IsNullOrWhiteSpace(AppId) && !string.IsNullOrWhiteSpace(AppSecret) && !string.IsNullOrWhiteSpace(ProgressTemplateId);
+
     /// <summary>Whether the endpoint answers at all.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Token);
 }

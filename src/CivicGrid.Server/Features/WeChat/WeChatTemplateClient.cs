@@ -29,8 +29,7 @@ public sealed class WeChatTemplateClient(HttpClient http, WeChatAccessTokenCache
     private const int ExpiredToken = 42001;
 
     /// <summary>Whether the account is configured to send template messages.</summary>
-    public bool IsConfigured =>
-        !string.IsNullOrWhiteSpace(options.Value.AppId) && !string.IsNullOrWhiteSpace(options.Value.AppSecret) && !string.IsNullOrWhiteSpace(options.Value.ProgressTemplateId);
+    public bool IsConfigured => options.Value.CanSendTemplates;
 
     /// <summary>Tells a citizen of a step of their case; returns WeChat's message id.</summary>
     /// <exception cref="WeChatApiException">WeChat refused the message, or the account is not configured.</exception>

@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text;
+using CivicGrid.Server.Features.WebConsole;
 
 namespace CivicGrid.Server.Features.WeChat;
 
 /// <summary>What the account says in a chat, in Simplified Chinese (default) or English.</summary>
 public sealed class WeChatText
 {
-    private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
     public static WeChatText Zh { get; } = new()
     {
         Culture = "zh-CN",
@@ -75,7 +74,7 @@ public sealed class WeChatText
 
     public string Progress(string number, string category, string status, string? lastStep, DateTimeOffset? lastAt, string? url)
     {
-        var when = lastAt is { } at ? TimeZoneInfo.ConvertTime(at, Beijing).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null;
+        var when = BeijingTime.Format(lastAt);
         var b = new StringBuilder(Culture == "en" ? $"Case {number} ({category}): {status}." : $"案件 {number}（{category}）当前状态：{status}。");
         if (lastStep is not null)
         {
