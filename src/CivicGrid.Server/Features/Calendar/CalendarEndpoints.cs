@@ -88,9 +88,13 @@ public static class CalendarEndpoints
     private static async Task<IResult> DeleteDayAsync(string date, CivicGridDbContext db, SlaPolicyProvider sla, CancellationToken ct)
     {
         var day = ParseDate(date);
-        var removed = await db.CalendarDays.Where(d => d.Date == day).ExecuteDeleteAsync(ct);
+        // Tracked, not a bulk delete, so the removal reaches the audit trail.
+        var record = await db.CalendarDays.FirstOrDefaultAsync(d => d.Date == day, ct)
+            ?? throw new NotFoundException("Calendar day", date);
+        db.CalendarDays.Remove(record);
+        await db.SaveChangesAsync(ct);
         sla.Invalidate();
-        return removed == 0 ? throw new NotFoundException("Calendar day", date) : Results.NoContent();
+        return Results.NoContent();
     }
 
     private static async Task<IResult> GetDeadlineAsync(DateTimeOffset? start, decimal? value, string? unit, SlaPolicyProvider sla, TimeProvider clock, CancellationToken ct)

@@ -171,6 +171,19 @@ public abstract class AuditTrailTests(CivicGridApp app) : ApiTest(app)
         Assert.Equal(sequences[0] - sequences[^1] + 1, sequences.Count);
     }
 
+    [Fact]
+    public async Task CalendarDayRemoval_IsAudited()
+    {
+        var admin = await AsAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/v1/calendar/days/2031-03-04", new { kind = "holiday", name = "审计假日" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/v1/calendar/days/2031-03-04", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/v1/calendar/days/2031-03-04", Ct)).StatusCode);
+
+        var removed = (await SearchAsync("entityType=CalendarDayRecord&action=delete&actor=admin"))
+            .Single(e => e.GetProperty("before").GetString()!.Contains("审计假日", StringComparison.Ordinal));
+        Assert.Equal("admin", removed.GetProperty("actorRole").GetString());
+    }
+
     private async Task<List<JsonElement>> SearchAsync(string query)
     {
         var auditor = await AsAsync("auditor");
