@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using CivicGrid.Domain.Identity;
 using CivicGrid.Infrastructure.Audit;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Demo;
 using CivicGrid.Server.Features.Intake.Classification;
 using CivicGrid.Server.Features.Platform;
+using CivicGrid.Server.Features.Transparency;
 using CivicGrid.Server.Features.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -163,45 +163,19 @@ public static class CivicGridCli
         var format = new Option<string>("--format") { Description = "csv or geojson.", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "geojson");
         var output = new Option<string>("--out") { Description = "Output file.", Required = true };
-        var cases = new Command("cases", "Export cases (no personal data).") { dataDir, format, output };
+        var cases = new Command("cases", "Export cases as open data: filed cases only, no numbers, texts or people, positions at their unit grid's centre.") { dataDir, format, output };
         cases.SetAction((p, ct) => WithServicesAsync(p.GetValue(dataDir), false, async sp =>
         {
             var db = sp.GetRequiredService<CivicGridDbContext>();
             var path = p.GetValue(output)!;
-            var rows = db.Cases.AsNoTracking().OrderBy(c => c.ReportedAt).Select(c => new
+            var rows = PublicCases.Rows(db, null, null, newestFirst: false, null).AsAsyncEnumerable();
+            int n;
+            await using (var writer = new StreamWriter(path, false, new UTF8Encoding(false)))
             {
-                c.Number, c.Status, c.CategoryCode, c.Urgency, c.Source, c.Longitude, c.Latitude, c.GridCode, c.CommunityCode, c.StreetCode, c.ReportedAt, c.ClosedAt,
-            }).AsAsyncEnumerable();
-            await using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
-            var n = 0;
-            if (p.GetValue(format) == "csv")
-            {
-                await writer.WriteLineAsync("number,status,category_code,urgency,source,longitude,latitude,grid_code,community_code,street_code,reported_at,closed_at");
-                await foreach (var c in rows.WithCancellation(ct))
-                {
-                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{c.Number},{c.Status},{c.CategoryCode},{c.Urgency},{c.Source},{c.Longitude:R},{c.Latitude:R},{c.GridCode},{c.CommunityCode},{c.StreetCode},{c.ReportedAt:O},{c.ClosedAt:O}"));
-                    n++;
-                }
-            }
-            else
-            {
-                await writer.WriteAsync("{\"type\":\"FeatureCollection\",\"features\":[");
-                await foreach (var c in rows.WithCancellation(ct))
-                {
-                    var feature = new
-                    {
-                        type = "Feature",
-                        geometry = new { type = "Point", coordinates = new[] { c.Longitude, c.Latitude } },
-                        properties = new { number = c.Number, status = c.Status.ToString(), categoryCode = c.CategoryCode, gridCode = c.GridCode, streetCode = c.StreetCode, reportedAt = c.ReportedAt, closedAt = c.ClosedAt },
-                    };
-                    await writer.WriteAsync((n++ == 0 ? string.Empty : ",") + JsonSerializer.Serialize(feature));
-                }
-
-                await writer.WriteAsync("]}");
+                n = p.GetValue(format) == "csv" ? await PublicCases.WriteCsvAsync(writer, rows, ct) : await PublicCases.WriteGeoJsonAsync(writer, rows, ct);
             }
 
-            await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Exported {n} cases to {path}."));
+            await p.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Exported {n} cases to {path}."));
             return 0;
         }));
         var export = new Command("export", "Export data.") { cases };
@@ -269,7 +243,8 @@ public static class CivicGridCli
             using var scope = app.Services.CreateScope();
             return await action(scope.ServiceProvider);
         }
-        catch (Exception e) when (e is CliException or Domain.Common.DomainValidationException or Common.ConflictException or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception e) when (e is CliException or Domain.Common.DomainValidationException or Common.ConflictException or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException
+            or IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"civicgrid: {e.Message}");
             return 1;

@@ -52,12 +52,22 @@ internal static class PublicCases
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"civicgrid-cases.csv\"";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), leaveOpen: true);
+        await WriteCsvAsync(writer, Rows(db, f, t, newestFirst: false, null).AsAsyncEnumerable(), ct);
+    }
+
+    /// <summary>Writes open-data rows as CSV with a header line; returns how many rows it wrote.</summary>
+    internal static async Task<int> WriteCsvAsync(TextWriter writer, IAsyncEnumerable<PublicCaseRow> rows, CancellationToken ct)
+    {
         await writer.WriteLineAsync("category_code,category_name,status,grid_code,community_code,street_code,longitude,latitude,reported_at,closed_at");
-        await foreach (var r in Rows(db, f, t, newestFirst: false, null).AsAsyncEnumerable().WithCancellation(ct))
+        var n = 0;
+        await foreach (var r in rows.WithCancellation(ct))
         {
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{r.CategoryCode},{Csv(r.CategoryNameZh)},{Status(r.Status)},{r.GridCode},{r.CommunityCode},{r.StreetCode},{r.Longitude:0.######},{r.Latitude:0.######},{Instant(r.ReportedAt)},{Instant(r.ClosedAt)}"));
+            n++;
         }
+
+        return n;
     }
 
     /// <summary>GET /api/v1/public/open-data/cases.geojson?from&amp;to.</summary>
@@ -67,10 +77,15 @@ internal static class PublicCases
         await WriteGeoJsonAsync(http, Rows(db, f, t, newestFirst: false, null).AsAsyncEnumerable(), "civicgrid-cases.geojson", ct);
     }
 
-    /// <summary>Public cases reported in [from, to), in time order, joined to their unit grid's centre and their category's names.</summary>
-    internal static IQueryable<PublicCaseRow> Rows(CivicGridDbContext db, DateTimeOffset from, DateTimeOffset? to, bool newestFirst, int? limit)
+    /// <summary>Public cases reported in [from, to) (either end open when null), in time order, joined to their unit grid's centre and their category's names.</summary>
+    internal static IQueryable<PublicCaseRow> Rows(CivicGridDbContext db, DateTimeOffset? from, DateTimeOffset? to, bool newestFirst, int? limit)
     {
-        var cases = db.Cases.AsNoTracking().Where(c => PublicStatuses.Contains(c.Status) && c.ReportedAt >= from);
+        var cases = db.Cases.AsNoTracking().Where(c => PublicStatuses.Contains(c.Status));
+        if (from is { } f)
+        {
+            cases = cases.Where(c => c.ReportedAt >= f);
+        }
+
         if (to is { } t)
         {
             cases = cases.Where(c => c.ReportedAt < t);
@@ -118,8 +133,14 @@ internal static class PublicCases
         }
 
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), leaveOpen: true);
+        await WriteGeoJsonAsync(writer, rows, ct);
+    }
+
+    /// <summary>Writes open-data rows as a GeoJSON FeatureCollection; returns how many features it wrote.</summary>
+    internal static async Task<int> WriteGeoJsonAsync(TextWriter writer, IAsyncEnumerable<PublicCaseRow> rows, CancellationToken ct)
+    {
         await writer.WriteAsync("{\"type\":\"FeatureCollection\",\"features\":[");
-        var first = true;
+        var n = 0;
         await foreach (var r in rows.WithCancellation(ct))
         {
             var feature = new
@@ -140,11 +161,11 @@ internal static class PublicCases
                     closedAt = Instant(r.ClosedAt),
                 },
             };
-            await writer.WriteAsync((first ? string.Empty : ",") + JsonSerializer.Serialize(feature, Json));
-            first = false;
+            await writer.WriteAsync((n++ == 0 ? string.Empty : ",") + JsonSerializer.Serialize(feature, Json));
         }
 
         await writer.WriteAsync("]}");
+        return n;
     }
 
     private static string Status(CaseStatus s) => JsonNamingPolicy.CamelCase.ConvertName(s.ToString());

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -164,6 +165,53 @@ public abstract class TransparencyTests(CivicGridApp app) : ApiTest(app)
             Assert.DoesNotContain(secret, geoText, StringComparison.Ordinal);
         }
     }
+
+    /// <summary><c>civicgrid export cases</c> writes the same open data as the API (SQLite: the CLI opens the app's data folder).</summary>
+    [Fact]
+    public async Task CliExport_WritesTheOpenData_AndRefusesBadInput()
+    {
+        if (App.Engine != DatabaseProvider.Sqlite)
+        {
+            return;
+        }
+
+        const string phone = "13700004444";
+        var (c, marker) = await FiledCaseAsync(phone);
+        var dir = Directory.CreateTempSubdirectory("civicgrid-export-");
+        try
+        {
+            var csvPath = Path.Combine(dir.FullName, "cases.csv");
+            var geoPath = Path.Combine(dir.FullName, "cases.geojson");
+            Assert.Equal(0, await CliAsync("export", "cases", "--data-dir", App.DataDir, "--out", csvPath));
+            Assert.Equal(0, await CliAsync("export", "cases", "--data-dir", App.DataDir, "--format", "geojson", "--out", geoPath));
+
+            var csvText = await File.ReadAllTextAsync(csvPath, Ct);
+            var geoText = await File.ReadAllTextAsync(geoPath, Ct);
+            var lines = csvText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith("category_code,category_name,status,grid_code,", lines[0], StringComparison.Ordinal);
+            var (lon, lat) = TestDistrict.Inside(1, 1);
+            var mine = lines.Where(l => l.Contains($",filed,{App.District.GridCodes[4]},", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(mine);
+            Assert.All(mine, l => Assert.DoesNotContain((lon + 0.0003).ToString("0.######", CultureInfo.InvariantCulture), l, StringComparison.Ordinal));
+            Assert.Equal(lines.Length - 1, JsonDocument.Parse(geoText).RootElement.GetProperty("features").GetArrayLength());
+            foreach (var secret in new[] { marker, "钱多多", phone, Id(c), c.GetProperty("number").GetString()! })
+            {
+                Assert.DoesNotContain(secret, csvText, StringComparison.Ordinal);
+                Assert.DoesNotContain(secret, geoText, StringComparison.Ordinal);
+            }
+
+            Assert.NotEqual(0, await CliAsync("export", "cases", "--data-dir", App.DataDir, "--format", "xml", "--out", Path.Combine(dir.FullName, "x")));
+            Assert.Equal(1, await CliAsync("export", "cases", "--data-dir", App.DataDir, "--out", Path.Combine(dir.FullName, "missing", "x.csv")));
+            Assert.False(File.Exists(Path.Combine(dir.FullName, "x")));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<int> CliAsync(params string[] args) =>
+        await CivicGridCli.BuildRoot().Parse(args).InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = new StringWriter() }, Ct);
 }
 
 [Collection(SqliteCollection.Name)]
