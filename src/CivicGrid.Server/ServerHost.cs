@@ -66,6 +66,7 @@ public static class ServerHost
         builder.AddTransparency();
 
         var app = builder.Build();
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseSecurityHeaders(app.Environment);
         app.UseStatusCodePages();

@@ -26,8 +26,17 @@ public sealed class SecurityOptions
     /// <summary>Thresholds of the risk warnings.</summary>
     public RiskThresholds Risk { get; set; } = new();
 
+    /// <summary>
+    /// Reverse proxies or load balancers (addresses like <c>10.0.0.5</c> or networks like
+    /// <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed:
+    /// the client address of rate limits, risk warnings and the audit trail, and https for HSTS and
+    /// secure cookies. Empty (the default): the headers are ignored, nobody can forge them.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     internal bool IsValid() =>
         MaxRequestBodyBytes > 0 && HstsMaxAge >= TimeSpan.Zero
+        && TrustedProxies.All(p => System.Net.IPNetwork.TryParse(p, out _) || System.Net.IPAddress.TryParse(p, out _))
         && new[] { Login, Open311Submit, PublicSubmit, PublicRead }.All(r => r.IsValid())
         && Risk.IsValid();
 }

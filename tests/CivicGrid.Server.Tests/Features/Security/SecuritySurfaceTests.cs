@@ -211,4 +211,67 @@ public sealed class HttpsTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
     }
+
+    /// <summary>
+    /// Behind a TLS-terminating proxy: with the proxy trusted, its X-Forwarded-Proto makes the request
+    /// https (HSTS is sent); without it, the same headers from anyone are ignored.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ForwardedHeaders_AreBelievedOnlyFromTrustedProxies(bool trusted)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dir = Path.Combine(Path.GetTempPath(), "civicgrid-proxy-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var port = CivicGridApp.FreeTcpPort();
+        var settings = new Dictionary<string, string?>
+        {
+            ["DataDir"] = dir,
+            ["Database:Provider"] = "Sqlite",
+            ["Database:MigrateOnStart"] = "true",
+            ["CIVICGRID_ADMIN_PASSWORD"] = CivicGridApp.Password,
+            ["Mqtt:Port"] = CivicGridApp.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mqtt:BindAddress"] = "127.0.0.1",
+        };
+        if (trusted)
+        {
+            settings["Security:TrustedProxies:0"] = "10.0.0.0/8";
+            settings["Security:TrustedProxies:1"] = "127.0.0.1";
+        }
+
+        await using var server = ServerHost.Build(["--urls", $"http://127.0.0.1:{port}", "--environment", "Production"], settings);
+        await server.StartAsync(ct);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+            request.Headers.Host = "civicgrid.example.org";
+            request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+            request.Headers.Add("X-Forwarded-Proto", "https");
+
+            var live = await client.SendAsync(request, ct);
+
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+            Assert.Equal(trusted, live.Headers.Contains("Strict-Transport-Security"));
+        }
+        finally
+        {
+            await server.StopAsync(ct);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
+
+    [Fact]
+    public void TrustedProxies_ThatAreNotAddresses_StopTheStart()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "civicgrid-proxy-" + Guid.NewGuid().ToString("N"));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => ServerHost.Build([], new Dictionary<string, string?>
+        {
+            ["DataDir"] = dir,
+            ["Database:Provider"] = "Sqlite",
+            ["Security:TrustedProxies:0"] = "proxy.example.org",
+        }));
+        Assert.Contains("TrustedProxies", error.Message, StringComparison.Ordinal);
+    }
 }
