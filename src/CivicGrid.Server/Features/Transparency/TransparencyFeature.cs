@@ -1,3 +1,8 @@
+using CivicGrid.Server.Features.Intake.Pages;
+using CivicGrid.Server.Features.WebConsole;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
 namespace CivicGrid.Server.Features.Transparency;
 
 /// <summary>
@@ -24,6 +29,16 @@ public static class TransparencyFeature
         group.MapGet("/open-data/cases.geojson", PublicCases.GeoJsonAsync).WithName("OpenDataCasesGeoJson").AllowAnonymous()
             .WithSummary("Open data: the same rows as the CSV, as a GeoJSON FeatureCollection.")
             .Produces<string>(StatusCodes.Status200OK, "application/geo+json").ProducesValidationProblem();
+        app.MapGet("/public/map", MapPageAsync).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
+
+    private static async Task<IResult> MapPageAsync(HttpContext http, ConsoleData console, IOptions<ConsoleOptions> options, CancellationToken ct) =>
+        new RazorComponentResult<PublicMapPage>(new Dictionary<string, object?>
+        {
+            [nameof(PublicMapPage.T)] = CitizenText.For(http),
+            [nameof(PublicMapPage.StreetsGeoJson)] = await console.StreetsGeoJsonAsync(ct),
+            [nameof(PublicMapPage.TileUrl)] = options.Value.TileUrl,
+            [nameof(PublicMapPage.TileAttribution)] = options.Value.TileAttribution,
+        });
 }
