@@ -100,8 +100,8 @@ public sealed class E2EDistrict
     }
 
     /// <summary>Reports a case now, as the inspector, through the API's use case; returns it.</summary>
-    public Task<CaseDto> ReportAsync(string description, string categoryCode = "06010") =>
-        ReportAtAsync(description, categoryCode, TimeSpan.Zero);
+    public Task<CaseDto> ReportAsync(string description, string categoryCode = "06010", string? reporterName = null, string? reporterPhone = null) =>
+        ReportAtAsync(description, categoryCode, TimeSpan.Zero, reporterName, reporterPhone);
 
     /// <summary>Performs a workflow step now, as the named user, through the API's use case.</summary>
     public Task<CaseDto> StepAsync(CaseDto c, string userName, string action, string? note = null, string? result = null, bool? passed = null) =>
@@ -214,11 +214,11 @@ public sealed class E2EDistrict
         return $"handler-{code}";
     }
 
-    private async Task<CaseDto> ReportAtAsync(string description, string categoryCode, TimeSpan offset)
+    private async Task<CaseDto> ReportAtAsync(string description, string categoryCode, TimeSpan offset, string? reporterName = null, string? reporterPhone = null)
     {
         var (lon, lat) = Places[_next++ % Places.Count];
         return await AtAsync(offset, async commands => await commands.CreateAsync(
-            new CreateCaseRequest { Description = description, CategoryCode = categoryCode, Longitude = lon, Latitude = lat },
+            new CreateCaseRequest { Description = description, CategoryCode = categoryCode, Longitude = lon, Latitude = lat, ReporterName = reporterName, ReporterPhone = reporterPhone },
             await ActorAsync(commands, "inspector"),
             default));
     }

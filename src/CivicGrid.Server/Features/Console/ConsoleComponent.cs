@@ -20,4 +20,11 @@ public abstract class ConsoleComponent : ComponentBase
         var state = await (AuthenticationState ?? throw new InvalidOperationException("No authentication state is available."));
         return state.User.ToActor();
     }
+
+    /// <summary>The signed-in user's account name.</summary>
+    protected async Task<string> UserNameAsync()
+    {
+        var state = await (AuthenticationState ?? throw new InvalidOperationException("No authentication state is available."));
+        return state.User.Identity?.Name ?? string.Empty;
+    }
 }

@@ -6,6 +6,7 @@ using CivicGrid.Domain.Sla;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
+using CivicGrid.Server.Features.PersonalData;
 using CivicGrid.Server.Features.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -136,6 +137,20 @@ public sealed class ConsoleData(IServiceScopeFactory scopes, GridLocator grids, 
         var commands = scope.ServiceProvider.GetRequiredService<CaseCommands>();
         var dto = await commands.TransitionAsync(idOrNumber, request, actor, expectedVersion, ct);
         return await ViewAsync(commands.Db, dto, ct);
+    }
+
+    /// <summary>The reporter in full, through the same audited use case as <c>POST /api/v1/cases/{id}/reporter/reveal</c>.</summary>
+    public async Task<ReporterDto> RevealReporterAsync(string idOrNumber, string reason, Actor actor, string userName, CancellationToken ct)
+    {
+        if (!PermissionMatrix.Default.Allows(actor.Role, Permission.PersonalDataReveal))
+        {
+            throw new UnauthorizedAccessException("Your role may not see reporters' personal data.");
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        return await RevealReporter.RevealAsync(
+            idOrNumber, reason, actor, userName, services.GetRequiredService<CaseCommands>(), services.GetRequiredService<IPersonalDataReadObserver>(), ct);
     }
 
     /// <summary>A report through the same use case as <c>POST /api/v1/cases</c>.</summary>

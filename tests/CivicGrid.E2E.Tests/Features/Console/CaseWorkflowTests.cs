@@ -1,4 +1,7 @@
 using CivicGrid.E2E.Tests.Infrastructure;
+using CivicGrid.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace CivicGrid.E2E.Tests.Features.Console;
@@ -42,6 +45,14 @@ public sealed class CaseWorkflowTests(ConsoleApp app) : ConsoleTest(app)
         await Assertions.Expect(page.GetByTestId("case-status")).ToHaveTextAsync("待核查");
         await Assertions.Expect(page.GetByTestId("case-history")).ToContainTextAsync("已清运建筑垃圾，人行道恢复通行");
         await Assertions.Expect(page.GetByTestId("no-actions")).ToBeVisibleAsync();
+
+        // Each step in the console is in the audit trail under the user who took it.
+        using var scope = App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CivicGridDbContext>();
+        var id = reported.Id.ToString();
+        var actors = await db.AuditEntries.AsNoTracking().Where(e => e.EntityType == "Case" && e.EntityId == id && e.Action == "update")
+            .OrderBy(e => e.Sequence).Select(e => e.ActorName + "/" + e.ActorRole).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["operator/operator", "dispatcher/dispatcher", "handler/handler", "handler/handler"], actors);
     }
 
     [Fact]
