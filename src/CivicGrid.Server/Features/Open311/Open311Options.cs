@@ -28,6 +28,13 @@ public sealed class Open311Options
     /// <c>media_url</c>s and discovery; null takes it from each request.
     /// </summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>
+    /// Whether a reporter who gave an <c>email</c> to an Open311 app is told of the case's progress
+    /// by e-mail from the city (filed, dispatched, fixed, closed, rejected). Turn off when the
+    /// connected apps tell their users themselves (they read <c>servicerequestupdates</c>).
+    /// </summary>
+    public bool NotifyReporters { get; set; } = true;
 }
 
 /// <summary>The language of names and notes: Chinese by default, English on request.</summary>

@@ -156,6 +156,55 @@ public abstract class NotificationTests
         Assert.Single(wechat.Sent);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Open311Reporter_WithAnEmail_IsToldByEmail_UnlessTurnedOff(bool notify)
+    {
+        await using var smtp = new FakeSmtpServer();
+        await using var sms = new FakeSmsGateway();
+        await using var app = NewApp();
+        Configure(app, smtp, sms, enabled: true);
+        app.Settings["Open311:NotifyReporters"] = notify ? "true" : "false";
+        await app.InitializeAsync();
+        app.SkipIfUnavailable();
+
+        var admin = await app.ClientForAsync("admin");
+        var issued = await admin.PostAsJsonAsync("/api/v1/api-clients", new { name = "notify test" }, Ct);
+        var key = (await issued.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("key").GetString()!;
+        var (lon, lat) = TestDistrict.Inside(1, 0);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["api_key"] = key,
+            ["service_code"] = "06010",
+            ["lat"] = lat.ToString("R", CultureInfo.InvariantCulture),
+            ["long"] = lon.ToString("R", CultureInfo.InvariantCulture),
+            ["description"] = "Open311 通知测试 " + Guid.NewGuid().ToString("N"),
+            ["email"] = "open311-citizen@example.org",
+        });
+        var posted = await app.CreateClient().PostAsync("/open311/v2/requests.json", form, Ct);
+        var text = await posted.Content.ReadAsStringAsync(Ct);
+        Assert.True(posted.StatusCode == HttpStatusCode.OK, text);
+        var requestId = JsonDocument.Parse(text).RootElement[0].GetProperty("service_request_id").GetString()!;
+
+        var operatorClient = await app.ClientForAsync("operator");
+        var id = (await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{requestId}", Ct)).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await operatorClient.PostAsJsonAsync($"/api/v1/cases/{id}/transitions", new { action = "file" }, Ct)).StatusCode);
+
+        if (notify)
+        {
+            await WaitUntilAsync(() => !smtp.Messages.IsEmpty);
+            var (to, _) = Assert.Single(smtp.Messages);
+            Assert.Equal(["open311-citizen@example.org"], to);
+        }
+        else
+        {
+            var dispatcher = app.Services.GetRequiredService<NotificationDispatcher>();
+            await dispatcher.DeliverPendingAsync(Ct);
+            Assert.Empty(smtp.Messages);
+        }
+    }
+
     private static void Configure(CivicGridApp app, FakeSmtpServer smtp, FakeSmsGateway sms, bool enabled)
     {
         app.Settings["Notifications:Enabled"] = enabled ? "true" : "false";
