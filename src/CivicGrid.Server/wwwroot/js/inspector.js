@@ -339,6 +339,10 @@ function pickComponent(c, button) {
 }
 
 async function submitReport() {
+    if (submit.disabled) {
+        // Already sending (a tap on "retry" while the page retries by itself when back online).
+        return;
+    }
     const error = $('ip-error');
     show(error, '');
     $('ip-retry').hidden = true;

@@ -145,6 +145,80 @@ public sealed class InspectorPatrolPageTests(ConsoleApp app) : ConsoleTest(app)
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task Report_SentWhileOffline_KeepsTheForm_AndTheRetryFilesOneCase_WithTheLargePhotoShrunk()
+    {
+        var here = District.Places[9];
+        var patrol = await PatrolAsync(here, District.Places[10]);
+        await using var context = await App.NewPhoneContextAsync(here);
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login?ReturnUrl=%2Finspector");
+        await page.Locator("#username").FillAsync(patrol.UserName);
+        await page.Locator("#password").FillAsync(E2EDistrict.Password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/inspector", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("#ip-position")).ToContainTextAsync("±");
+
+        // A camera-sized picture (2400 × 1800), drawn in the browser.
+        var big = Convert.FromBase64String(await page.EvaluateAsync<string>(@"async () => {
+            const c = document.createElement('canvas'); c.width = 2400; c.height = 1800;
+            const g = c.getContext('2d');
+            for (let i = 0; i < 400; i++) { g.fillStyle = `hsl(${i * 37 % 360} 70% 50%)`; g.fillRect((i * 97) % 2400, (i * 53) % 1800, 120, 90); }
+            const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+            const bytes = new Uint8Array(await blob.arrayBuffer());
+            let s = ''; for (const b of bytes) { s += String.fromCharCode(b); }
+            return btoa(s);
+        }"));
+        await page.Locator("#ip-common .ip-chip[data-code='06010']").ClickAsync();
+        var marker = "断网重试 " + patrol.UserName;
+        await page.Locator("#ip-description").FillAsync(marker);
+        await page.Locator("#ip-photo").SetInputFilesAsync(new FilePayload { Name = "big.png", MimeType = "image/png", Buffer = big });
+        await Assertions.Expect(page.Locator("#ip-photo-status")).Not.ToBeEmptyAsync();
+
+        await context.SetOfflineAsync(true);
+        await page.Locator("#ip-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#ip-retry")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#ip-error")).ToContainTextAsync("网络不通");
+        await Assertions.Expect(page.Locator("#ip-description")).ToHaveValueAsync(marker);
+        await Assertions.Expect(page.Locator("#ip-category")).ToHaveValueAsync("06010");
+
+        await context.SetOfflineAsync(false);
+        // Back online the page retries by itself; a tap on "retry" meanwhile sends nothing twice.
+        await page.EvaluateAsync("() => document.getElementById('ip-retry').click()");
+        await Assertions.Expect(page.Locator("#ip-receipt")).ToBeVisibleAsync();
+        var number = (await page.GetByTestId("case-number").TextContentAsync())!.Trim();
+
+        using var scope = App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CivicGridDbContext>();
+        var filed = await db.Cases.AsNoTracking().Where(c => c.Description == marker).ToListAsync(Ct);
+        Assert.Equal([number], filed.Select(c => c.Number));
+        var photo = await db.CaseAttachments.AsNoTracking().SingleAsync(a => a.CaseId == filed[0].Id, Ct);
+        Assert.Equal("image/jpeg", photo.ContentType);
+        await using var stored = scope.ServiceProvider.GetRequiredService<AttachmentStore>().Open(photo.StorageKey);
+        using var bytes = new MemoryStream();
+        await stored.CopyToAsync(bytes, Ct);
+        Assert.Equal((1600, 1200), JpegSize(bytes.ToArray()));
+    }
+
+    /// <summary>Width and height from a JPEG's start-of-frame segment.</summary>
+    private static (int Width, int Height) JpegSize(byte[] jpeg)
+    {
+        for (var i = 2; i + 9 < jpeg.Length;)
+        {
+            var marker = jpeg[i + 1];
+            var length = (jpeg[i + 2] << 8) | jpeg[i + 3];
+            if (jpeg[i] == 0xFF && marker is >= 0xC0 and <= 0xC3)
+            {
+                return ((jpeg[i + 7] << 8) | jpeg[i + 8], (jpeg[i + 5] << 8) | jpeg[i + 6]);
+            }
+
+            i += 2 + length;
+        }
+
+        throw new InvalidDataException("No start-of-frame segment.");
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private sealed record Patrol(string UserName, Guid UserId, string GridCode, string NearComponent, Guid NearTask, string NearDescription, Guid FarTask);
