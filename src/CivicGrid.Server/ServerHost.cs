@@ -9,6 +9,7 @@ using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Demo;
 using CivicGrid.Server.Features.Open311;
+using CivicGrid.Server.Features.Inspection;
 using CivicGrid.Server.Features.Intake;
 using CivicGrid.Server.Features.PersonalData;
 using CivicGrid.Server.Features.Intake.Classification;
@@ -87,6 +88,7 @@ public static class ServerHost
         app.MapConsole();
         app.MapOpen311();
         app.MapIntake();
+        app.MapInspection();
         app.MapWeChat();
         app.MapAudit();
         app.MapPersonalData();

@@ -15,6 +15,14 @@ public static class GeoMeasure
     /// <summary>Metres in one degree of longitude at <paramref name="latitude"/> degrees.</summary>
     public static double MetresPerDegreeLongitude(double latitude) => MetresPerDegree * Math.Cos(latitude * Math.PI / 180);
 
+    /// <summary>Equirectangular distance in metres between two lon/lat points: exact enough within a few kilometres.</summary>
+    public static double DistanceMetres(double lon1, double lat1, double lon2, double lat2)
+    {
+        var dx = (lon2 - lon1) * MetresPerDegreeLongitude((lat1 + lat2) / 2);
+        var dy = (lat2 - lat1) * MetresPerDegree;
+        return Math.Sqrt((dx * dx) + (dy * dy));
+    }
+
     /// <summary>Area in m² of a lon/lat geometry, scaled at its centroid's latitude.</summary>
     public static double AreaSquareMetres(Geometry geometry)
     {

@@ -37,6 +37,9 @@ public static class Permission
     /// <summary>Upload attachments to a case.</summary>
     public const string CasesAttach = "cases.attach";
 
+    /// <summary>The inspector's patrol page (<c>/inspector</c>): one-tap reports and the verification and check tasks nearby.</summary>
+    public const string InspectionUse = "inspection.use";
+
     /// <summary>Users, roles, data scopes, passwords, sessions.</summary>
     public const string UsersManage = "users.manage";
 

@@ -83,6 +83,9 @@ public static class CityModelEndpoints
 
         var components = api.MapGroup("/components").WithTags("Components");
         components.MapGet("/", ListComponentsAsync).WithSummary("Management components (部件) as GeoJSON points.");
+        components.MapGet("/nearby", NearbyComponents.HandleAsync).WithName("NearbyComponents")
+            .WithSummary("Components within radius metres (default 100, at most 1000) of lon/lat (coordinateSystem wgs84, gcj02 or bd09), nearest first, with the case category a report about each is filed under; limit 1–100 (default 20).")
+            .Produces<IReadOnlyList<NearbyComponentDto>>().ProducesValidationProblem();
         components.MapGet("/{id}", async (string id, CivicGridDbContext db, CancellationToken ct) =>
         {
             var c = await db.Components.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("Component", id);

@@ -60,7 +60,7 @@ public sealed class DuplicateFinder(CivicGridDbContext db, TimeProvider clock)
         [
             .. rows.Select(r =>
                 {
-                    var distance = DistanceMetres(q.Longitude, q.Latitude, r.Longitude, r.Latitude);
+                    var distance = GeoMeasure.DistanceMetres(q.Longitude, q.Latitude, r.Longitude, r.Latitude);
                     var text = words is null ? 0 : TextSimilarity.Cosine(words, TextSimilarity.Profile(r.Description));
                     var same = q.CategoryCode is not null && r.CategoryCode == q.CategoryCode;
                     var score = Score(distance, text, same);
@@ -76,14 +76,6 @@ public sealed class DuplicateFinder(CivicGridDbContext db, TimeProvider clock)
     /// <summary>Half text, three tenths nearness, two tenths category (half credit for a related one, or when none was chosen yet).</summary>
     internal static double Score(double distanceMetres, double textSimilarity, bool sameCategory) =>
         (0.5 * textSimilarity) + (0.3 * Math.Max(0, 1 - (distanceMetres / RadiusMetres))) + (0.2 * (sameCategory ? 1 : 0.5));
-
-    /// <summary>Equirectangular distance: exact enough within a few hundred metres.</summary>
-    internal static double DistanceMetres(double lon1, double lat1, double lon2, double lat2)
-    {
-        var dx = (lon2 - lon1) * GeoMeasure.MetresPerDegreeLongitude((lat1 + lat2) / 2);
-        var dy = (lat2 - lat1) * GeoMeasure.MetresPerDegree;
-        return Math.Sqrt((dx * dx) + (dy * dy));
-    }
 }
 
 /// <summary>

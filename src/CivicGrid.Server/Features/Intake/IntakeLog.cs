@@ -11,4 +11,7 @@ internal static partial class IntakeLog
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Case {CaseNumber} rated {Stars} stars; return visit asked: {Disputed}")]
     public static partial void CaseRated(ILogger logger, string caseNumber, int stars, bool disputed);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Inspector report filed as case {CaseNumber} ({CategoryCode}, component {ComponentId}, {PhotoCount} photos)")]
+    public static partial void InspectorReportFiled(ILogger logger, string caseNumber, string categoryCode, string? componentId, int photoCount);
 }

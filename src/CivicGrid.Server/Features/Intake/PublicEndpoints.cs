@@ -235,7 +235,7 @@ internal static partial class PublicEndpoints
     /// Free text is kept as typed (markup included: it is only ever shown encoded, so a script in it
     /// stays inert); control characters other than line breaks and tabs are refused.
     /// </summary>
-    private static void CheckPlain(string field, string text, int max)
+    internal static void CheckPlain(string field, string text, int max)
     {
         if (text.Length > max)
         {
@@ -248,7 +248,7 @@ internal static partial class PublicEndpoints
         }
     }
 
-    private static double? Number(string? text, string field)
+    internal static double? Number(string? text, string field)
     {
         if (text is null)
         {
@@ -302,7 +302,7 @@ internal static partial class PublicEndpoints
         return new ReporterContact(name, phone, email, by, language is "en" ? "en" : "zh-CN");
     }
 
-    private static List<(IFormFile File, string ContentType)> Photos(IFormFileCollection files, long maxBytes)
+    internal static List<(IFormFile File, string ContentType)> Photos(IFormFileCollection files, long maxBytes)
     {
         var photos = files.Where(f => f.Name is "photos" or "photos[]" or "photo").ToList();
         if (photos.Count > MaxPhotos)
