@@ -51,6 +51,7 @@ public sealed class Case
     private readonly List<CaseHistoryEntry> _history = [];
     private readonly List<StageClock> _stages = [];
     private readonly List<CaseEvent> _events = [];
+    private readonly List<CoHandlingPart> _coHandling = [];
 
     private Case()
     {
@@ -103,6 +104,12 @@ public sealed class Case
 
     /// <summary>The department the case is dispatched to (主办).</summary>
     public Guid? DepartmentId { get; private set; }
+
+    /// <summary>The handler inside the main department the case is assigned to; null before dispatch or when the department has no handler.</summary>
+    public Guid? AssigneeId { get; private set; }
+
+    /// <summary>协办: the departments that support the main one, each with whether it reported its part done.</summary>
+    public IReadOnlyList<CoHandlingPart> CoHandling => _coHandling;
 
     /// <summary>Result of the on-site verification (核实); null until verified.</summary>
     public bool? Verified { get; private set; }
@@ -240,6 +247,15 @@ public sealed class Case
             throw new CaseActionForbiddenException(t.Action, "the case is assigned to another department.");
         }
 
+        if (rule.CoHandlingBound)
+        {
+            var part = PartOf(actor) ?? throw new CaseActionForbiddenException(t.Action, "your department does not support this case (协办).");
+            if (t.Action == CaseAction.CoHandlingDone && part.IsDone)
+            {
+                throw new InvalidCaseTransitionException(t.Action, Status, CaseWorkflow.AllowedFor(this, actor));
+            }
+        }
+
         RequireFields(rule, t);
         var from = Status;
         switch (t.Action)
@@ -280,16 +296,22 @@ public sealed class Case
                 FinishAllStages(now, sla);
                 break;
             case CaseAction.Dispatch:
+                var parts = CheckDispatch(t);
                 DepartmentId = t.DepartmentId;
+                AssigneeId = t.AssigneeId;
+                _coHandling.Clear();
+                _coHandling.AddRange(parts.Select(d => new CoHandlingPart(d, now)));
                 FinishStage(CaseStage.Dispatch, now);
                 StartStage(CaseStage.Handle, now, sla);
                 break;
             case CaseAction.Accept:
+                // Whoever signs for an unassigned case takes it.
+                AssigneeId ??= actor.UserId;
                 break;
             case CaseAction.Return:
                 ReturnCount++;
                 FinishStage(CaseStage.Handle, now);
-                DepartmentId = null;
+                ClearDispatch();
                 StartStage(CaseStage.Dispatch, now, sla);
                 break;
             case CaseAction.Feedback:
@@ -368,7 +390,7 @@ public sealed class Case
                 Verified = null;
 
                 // Filed and Reported cases belong to no department; a case voided while dispatched still names one.
-                DepartmentId = null;
+                ClearDispatch();
                 if (Status == CaseStatus.Closed)
                 {
                     Status = CaseStatus.Filed;
@@ -380,6 +402,11 @@ public sealed class Case
                     StartStage(CaseStage.File, now, sla);
                 }
 
+                break;
+            case CaseAction.CoHandlingNote:
+                break;
+            case CaseAction.CoHandlingDone:
+                PartOf(actor)!.MarkDone(actor, now, t.Result!.Trim());
                 break;
             default:
                 throw new InvalidCaseTransitionException(t.Action, Status, CaseWorkflow.AllowedNow(this));
@@ -531,12 +558,65 @@ public sealed class Case
         Require(t.Result is null || t.Result.Length <= 4000, "result", "The result is longer than 4000 characters.");
     }
 
+    /// <summary>The co-handling part of the actor's department, if it supports this case.</summary>
+    public CoHandlingPart? PartOf(Actor actor) =>
+        actor.DepartmentId is { } d ? _coHandling.FirstOrDefault(p => p.DepartmentId == d) : null;
+
+    /// <summary>
+    /// Whether a dispatch departs from the planner's suggestion: another main department than the
+    /// one suggested, or, in the suggested department, another handler than the one suggested.
+    /// </summary>
+    public static bool IsOverride(CaseTransition t) =>
+        t.Suggestion is { } s
+        && ((s.DepartmentId is { } suggested && t.DepartmentId != suggested)
+            || (t.DepartmentId == s.DepartmentId && s.AssigneeId is { } handler && t.AssigneeId != handler));
+
+    /// <summary>Checks a dispatch before anything changes; returns the supporting departments.</summary>
+    private static List<Guid> CheckDispatch(CaseTransition t)
+    {
+        var parts = (t.CoHandlingDepartmentIds ?? []).Distinct().ToList();
+        Require(!parts.Contains(t.DepartmentId!.Value), "coHandlingDepartmentIds", "The main department (主办) cannot also be a supporting department (协办).");
+        Require(parts.Count <= MaxCoHandling, "coHandlingDepartmentIds", $"At most {MaxCoHandling} supporting departments.");
+        Require(t.Reason is null || t.Reason.Length <= 1000, "reason", "The reason is longer than 1000 characters.");
+        Require(!IsOverride(t) || !string.IsNullOrWhiteSpace(t.Reason), "reason", "Give a reason for choosing another department or handler than suggested.");
+        return parts;
+    }
+
+    /// <summary>The most supporting departments one case may have.</summary>
+    public const int MaxCoHandling = 10;
+
+    private void ClearDispatch()
+    {
+        DepartmentId = null;
+        AssigneeId = null;
+        _coHandling.Clear();
+    }
+
     private static string? Details(CaseTransition t)
     {
         var details = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (t.DepartmentId is { } d)
         {
             details["departmentId"] = d;
+        }
+
+        if (t.Action == CaseAction.Dispatch)
+        {
+            details["assigneeId"] = t.AssigneeId;
+            details["coHandlingDepartmentIds"] = (t.CoHandlingDepartmentIds ?? []).Distinct().ToList();
+            if (t.Suggestion is { } s)
+            {
+                details["suggestedDepartmentId"] = s.DepartmentId;
+                details["suggestedAssigneeId"] = s.AssigneeId;
+                details["suggestedCoHandlingDepartmentIds"] = s.SupportingDepartmentIds;
+                details["basis"] = s.Basis.ToString();
+                details["overridden"] = IsOverride(t);
+            }
+
+            if (!string.IsNullOrWhiteSpace(t.Reason))
+            {
+                details["reason"] = t.Reason.Trim();
+            }
         }
 
         if (t.DuplicateOfId is { } dup)

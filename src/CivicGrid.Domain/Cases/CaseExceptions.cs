@@ -107,6 +107,8 @@ public static class CaseActions
         CaseAction.Urge => "督办",
         CaseAction.Void => "作废",
         CaseAction.Reopen => "重新打开",
+        CaseAction.CoHandlingNote => "协办备注",
+        CaseAction.CoHandlingDone => "协办完成",
         _ => action.ToString(),
     };
 }

@@ -78,6 +78,10 @@ public enum CaseAction
     Dispute,
     /// <summary>回访: the centre visited or called the reporter and keeps the case closed.</summary>
     ReturnVisit,
+    /// <summary>协办备注: a supporting department adds a note to the case.</summary>
+    CoHandlingNote,
+    /// <summary>协办完成: a supporting department reports its part done.</summary>
+    CoHandlingDone,
 }
 
 /// <summary>A request that waits for the dispatcher's decision.</summary>

@@ -8,6 +8,7 @@ namespace CivicGrid.Domain.Cases;
 /// <param name="To">The state it leads to; null when the status stays (an approval, an urge).</param>
 /// <param name="Roles">The roles allowed to perform it.</param>
 /// <param name="DepartmentBound">Handlers may act only on cases assigned to their own department.</param>
+/// <param name="CoHandlingBound">Handlers may act only on cases their department supports (协办), on their own part.</param>
 /// <param name="Guard">An extra condition on the case (a pending request, a passed check).</param>
 /// <param name="RequiredFields">Request fields that must be present (API names).</param>
 public sealed record WorkflowRule(
@@ -16,6 +17,7 @@ public sealed record WorkflowRule(
     CaseStatus? To,
     IReadOnlySet<Role> Roles,
     bool DepartmentBound,
+    bool CoHandlingBound,
     Func<Case, bool> Guard,
     IReadOnlyList<string> RequiredFields);
 
@@ -39,7 +41,7 @@ public static class CaseWorkflow
         Rule(CaseAction.Dispatch, [CaseStatus.Filed], CaseStatus.Dispatched, [Role.Dispatcher, Role.Supervisor], required: ["departmentId"]),
         Rule(CaseAction.Accept, [CaseStatus.Dispatched], CaseStatus.Handling, [Role.Handler], departmentBound: true),
         Rule(CaseAction.Return, [CaseStatus.Dispatched, CaseStatus.Handling], CaseStatus.Filed, [Role.Handler], departmentBound: true, guard: c => c.PendingRequest == PendingRequest.None, required: ["note"]),
-        Rule(CaseAction.Feedback, [CaseStatus.Handling], CaseStatus.Checking, [Role.Handler], departmentBound: true, guard: c => c.PendingRequest == PendingRequest.None, required: ["result"]),
+        Rule(CaseAction.Feedback, [CaseStatus.Handling], CaseStatus.Checking, [Role.Handler], departmentBound: true, guard: c => c.PendingRequest == PendingRequest.None && c.CoHandling.All(p => p.IsDone), required: ["result"]),
         Rule(CaseAction.Check, [CaseStatus.Checking], null, [Role.Inspector, Role.Operator, Role.Supervisor], guard: c => c.CheckPassed is null, required: ["passed"]),
         Rule(CaseAction.Close, [CaseStatus.Checking], CaseStatus.Closed, [Role.Supervisor, Role.Operator], guard: c => c.CheckPassed == true),
         Rule(CaseAction.Rework, [CaseStatus.Checking], CaseStatus.Handling, [Role.Supervisor, Role.Operator], guard: c => c.CheckPassed != true, required: ["note"]),
@@ -55,6 +57,8 @@ public static class CaseWorkflow
         Rule(CaseAction.Dispute, [CaseStatus.Closed], null, [Role.Citizen], guard: c => c.PendingRequest == PendingRequest.None, required: ["note"]),
         Rule(CaseAction.ReturnVisit, [CaseStatus.Closed], null, [Role.Supervisor, Role.Operator], guard: c => c.PendingRequest == PendingRequest.ReturnVisit, required: ["note"]),
         Rule(CaseAction.Reopen, [CaseStatus.Closed, CaseStatus.Rejected, CaseStatus.Voided], null, [Role.Supervisor], required: ["note"]),
+        Rule(CaseAction.CoHandlingNote, [CaseStatus.Dispatched, CaseStatus.Handling], null, [Role.Handler], coHandlingBound: true, guard: c => c.CoHandling.Count > 0, required: ["note"]),
+        Rule(CaseAction.CoHandlingDone, [CaseStatus.Dispatched, CaseStatus.Handling], null, [Role.Handler], coHandlingBound: true, guard: c => c.CoHandling.Any(p => !p.IsDone), required: ["result"]),
     ];
 
     /// <summary>The rule for an action, which exists for every action.</summary>
@@ -72,10 +76,15 @@ public static class CaseWorkflow
     public static IReadOnlyList<CaseAction> AllowedFor(Case @case, Actor actor) =>
         [.. Rules.Where(r => r.From.Contains(@case.Status) && r.Guard(@case) && MayAct(r, @case, actor)).Select(r => r.Action)];
 
-    /// <summary>Whether the actor's role (and department) may perform the rule's action on the case.</summary>
+    /// <summary>
+    /// Whether the actor's role (and department) may perform the rule's action on the case: the main
+    /// department's steps for its handlers, a supporting department's steps for its handlers while
+    /// its part is open (a note any time).
+    /// </summary>
     public static bool MayAct(WorkflowRule rule, Case @case, Actor actor) =>
         rule.Roles.Contains(actor.Role)
-        && (!rule.DepartmentBound || actor.DepartmentId is not null && actor.DepartmentId == @case.DepartmentId);
+        && (!rule.DepartmentBound || actor.DepartmentId is not null && actor.DepartmentId == @case.DepartmentId)
+        && (!rule.CoHandlingBound || @case.PartOf(actor) is { } part && (rule.Action != CaseAction.CoHandlingDone || !part.IsDone));
 
     private static WorkflowRule Rule(
         CaseAction action,
@@ -83,7 +92,8 @@ public static class CaseWorkflow
         CaseStatus? to,
         Role[] roles,
         bool departmentBound = false,
+        bool coHandlingBound = false,
         Func<Case, bool>? guard = null,
         string[]? required = null) =>
-        new(action, from.ToHashSet(), to, roles.ToHashSet(), departmentBound, guard ?? (_ => true), required ?? []);
+        new(action, from.ToHashSet(), to, roles.ToHashSet(), departmentBound, coHandlingBound, guard ?? (_ => true), required ?? []);
 }

@@ -121,8 +121,9 @@ public sealed class Department
 }
 
 /// <summary>
-/// Who is responsible: an event category, optionally limited to a street, maps to a department.
-/// The most specific rule wins: category + street, then category, then major category.
+/// Who is responsible: an event category, optionally limited to a street, maps to a department (主办)
+/// and, optionally, to departments that support it (协办). The most specific rule wins: category +
+/// street, then category, then major category (see <see cref="Cases.DispatchPlanner"/> for the whole choice).
 /// </summary>
 public sealed class ResponsibilityRule
 {
@@ -136,19 +137,26 @@ public sealed class ResponsibilityRule
 
     public required Guid DepartmentId { get; set; }
 
-    /// <summary>Picks the responsible department for a category in a street, or null.</summary>
-    public static Guid? Resolve(IEnumerable<ResponsibilityRule> rules, string categoryCode, string streetCode)
+    /// <summary>协办: departments that take part in every case this rule dispatches (a road collapse: roads, with the traffic police).</summary>
+    public List<Guid> SupportingDepartmentIds { get; set; } = [];
+
+    /// <summary>The most specific rule for a category in a street, or null.</summary>
+    public static ResponsibilityRule? Match(IEnumerable<ResponsibilityRule> rules, string categoryCode, string streetCode)
     {
-        var candidates = rules.Where(r =>
-            (string.Equals(r.CategoryCode, categoryCode, StringComparison.Ordinal)
-             || string.Equals(r.CategoryCode, categoryCode[..2], StringComparison.Ordinal))
-            && (r.StreetCode is null || string.Equals(r.StreetCode, streetCode, StringComparison.Ordinal)));
-        return candidates
+        var major = categoryCode.Length >= 2 ? categoryCode[..2] : categoryCode;
+        return rules
+            .Where(r => (string.Equals(r.CategoryCode, categoryCode, StringComparison.Ordinal)
+                         || string.Equals(r.CategoryCode, major, StringComparison.Ordinal))
+                        && (r.StreetCode is null || string.Equals(r.StreetCode, streetCode, StringComparison.Ordinal)))
             .OrderByDescending(r => r.CategoryCode.Length)
             .ThenByDescending(r => r.StreetCode is not null)
-            .Select(r => (Guid?)r.DepartmentId)
+            .ThenBy(r => r.Id)
             .FirstOrDefault();
     }
+
+    /// <summary>Picks the responsible department for a category in a street, or null.</summary>
+    public static Guid? Resolve(IEnumerable<ResponsibilityRule> rules, string categoryCode, string streetCode) =>
+        Match(rules, categoryCode, streetCode)?.DepartmentId;
 }
 
 /// <summary>管理部件状态.</summary>
@@ -182,7 +190,7 @@ public sealed class Component
 
     public required string GridCode { get; set; }
 
-    /// <summary>主管部门.</summary>
+    /// <summary>主管部门: a case that names this component goes to it before any category rule.</summary>
     public required Guid OwnerDepartmentId { get; set; }
 
     public ComponentState State { get; set; } = ComponentState.Intact;

@@ -34,6 +34,9 @@ public static class Permission
     /// <summary>Perform workflow actions (which ones the workflow table decides by role).</summary>
     public const string CasesTransition = "cases.transition";
 
+    /// <summary>See the dispatch suggestion of a case (department, supporting departments, handler loads and why).</summary>
+    public const string CasesDispatch = "cases.dispatch";
+
     /// <summary>Upload attachments to a case.</summary>
     public const string CasesAttach = "cases.attach";
 

@@ -308,6 +308,7 @@ public sealed class AuditInterceptor(IAuditActorAccessor actors, TimeProvider cl
             DateTimeOffset d => d.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
             Enum e => e.ToString(),
             NetTopologySuite.Geometries.Geometry g => g.OgcGeometryType.ToString(),
+            System.Collections.IEnumerable items => string.Join(",", items.Cast<object?>().Select(i => Convert.ToString(i, CultureInfo.InvariantCulture))),
             _ => Convert.ToString(value, CultureInfo.InvariantCulture),
         };
     }

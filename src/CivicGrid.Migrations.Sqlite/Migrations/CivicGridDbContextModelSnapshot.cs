@@ -26,6 +26,9 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AssigneeId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CategoryCode")
                         .IsRequired()
                         .HasMaxLength(5)
@@ -173,6 +176,8 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
                     b.HasIndex("TrackingCode")
                         .IsUnique();
+
+                    b.HasIndex("AssigneeId", "Status");
 
                     b.HasIndex("CategoryCode", "ReportedAt");
 
@@ -598,6 +603,10 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
                     b.Property<string>("StreetCode")
                         .HasMaxLength(9)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("SupportingDepartmentIds")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1794,6 +1803,47 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("CivicGrid.Domain.Cases.Case", b =>
                 {
+                    b.OwnsMany("CivicGrid.Domain.Cases.CoHandlingPart", "CoHandling", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long>("AddedAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<Guid>("CaseId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<Guid>("DepartmentId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long?>("DoneAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<Guid?>("DoneById")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("DoneByName")
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Result")
+                                .HasMaxLength(4000)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("CaseId");
+
+                            b1.HasIndex("DepartmentId");
+
+                            b1.ToTable("case_co_handling", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("CaseId");
+                        });
+
                     b.OwnsMany("CivicGrid.Domain.Sla.StageClock", "Stages", b1 =>
                         {
                             b1.Property<int>("Id")
@@ -1851,6 +1901,8 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                             b1.WithOwner()
                                 .HasForeignKey("CaseId");
                         });
+
+                    b.Navigation("CoHandling");
 
                     b.Navigation("Stages");
                 });

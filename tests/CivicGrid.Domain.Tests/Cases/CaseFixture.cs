@@ -81,6 +81,7 @@ internal static class Actors
             or CaseAction.RequestPostponement or CaseAction.RequestSuspension => Handler,
         CaseAction.Close or CaseAction.Rework or CaseAction.Urge or CaseAction.Void or CaseAction.Reopen or CaseAction.ReturnVisit => Supervisor,
         CaseAction.Dispute => Citizen,
+        CaseAction.CoHandlingNote or CaseAction.CoHandlingDone => OtherHandler,
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown action."),
     };
 
@@ -103,6 +104,8 @@ internal static class Transitions
         CaseAction.Dispatch => new(action) { DepartmentId = Actors.DepartmentA },
         CaseAction.Merge => new(action) { DuplicateOfId = OtherCaseId, Note = "与 2026-000007 重复" },
         CaseAction.Feedback => new(action) { Result = "已更换井盖" },
+        CaseAction.CoHandlingDone => new(action) { Result = "已完成交通疏导" },
+        CaseAction.CoHandlingNote => new(action) { Note = "协办部门已到场" },
         CaseAction.RequestPostponement => new(action) { Extension = Extension, Note = "需要订购配件" },
         CaseAction.Reject or CaseAction.Return or CaseAction.Rework or CaseAction.RejectPostponement
             or CaseAction.RequestSuspension or CaseAction.RejectSuspension or CaseAction.Urge
@@ -196,8 +199,16 @@ internal sealed class CaseDriver
                 driver.Do(CaseAction.RequestSuspension),
             (CaseStatus.Checking, CaseAction.Close) => driver.Do(CaseAction.Check),
             (CaseStatus.Closed, CaseAction.ReturnVisit) => driver.Do(CaseAction.Dispute),
+            (CaseStatus.Dispatched or CaseStatus.Handling, CaseAction.CoHandlingNote or CaseAction.CoHandlingDone) => CoHandled(status),
             _ => driver,
         };
+    }
+
+    /// <summary>A case dispatched to department A with department B supporting (协办), in Dispatched or Handling.</summary>
+    public static CaseDriver CoHandled(CaseStatus status)
+    {
+        var driver = At(CaseStatus.Filed).Do(CaseAction.Dispatch, change: t => t with { CoHandlingDepartmentIds = [Actors.DepartmentB] });
+        return status == CaseStatus.Handling ? driver.Do(CaseAction.Accept) : driver;
     }
 
     /// <summary>Advances the clock by one step and applies a valid transition.</summary>

@@ -44,7 +44,8 @@ public class CaseWorkflowTableTests
     {
         var driver = CaseDriver.Ready(from, action);
 
-        driver.Do(action, Actors.For(role));
+        // Co-handling steps belong to the supporting department (B in the fixture), not the main one.
+        driver.Do(action, Actors.For(role, ownDepartment: !CaseWorkflow.RuleFor(action).CoHandlingBound));
 
         Assert.Equal(to, driver.Case.Status);
     }
@@ -74,6 +75,8 @@ public class CaseWorkflowTableTests
     [InlineData(CaseAction.Reopen, "note")]
     [InlineData(CaseAction.Dispute, "note")]
     [InlineData(CaseAction.ReturnVisit, "note")]
+    [InlineData(CaseAction.CoHandlingNote, "note")]
+    [InlineData(CaseAction.CoHandlingDone, "result")]
     public void Rule_RequiredFields_AreTheDocumentedOnes(CaseAction action, params string[] fields) =>
         Assert.Equal(fields, CaseWorkflow.RuleFor(action).RequiredFields);
 
@@ -189,6 +192,12 @@ public class CaseWorkflowTableTests
         Add(CaseStatus.Handling, CaseAction.ApproveSuspension, CaseStatus.Suspended, D, S);
         Add(CaseStatus.Handling, CaseAction.RejectSuspension, CaseStatus.Handling, D, S);
         Add(CaseStatus.Handling, CaseAction.Urge, CaseStatus.Handling, S);
+
+        // 协办: a supporting department notes and reports its part while the main one works.
+        Add(CaseStatus.Dispatched, CaseAction.CoHandlingNote, CaseStatus.Dispatched, H);
+        Add(CaseStatus.Dispatched, CaseAction.CoHandlingDone, CaseStatus.Dispatched, H);
+        Add(CaseStatus.Handling, CaseAction.CoHandlingNote, CaseStatus.Handling, H);
+        Add(CaseStatus.Handling, CaseAction.CoHandlingDone, CaseStatus.Handling, H);
 
         // 挂账.
         Add(CaseStatus.Suspended, CaseAction.LiftSuspension, CaseStatus.Handling, D, S);

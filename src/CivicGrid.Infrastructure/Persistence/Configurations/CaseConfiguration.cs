@@ -47,10 +47,24 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         });
         b.Navigation(c => c.Stages).HasField("_stages").UsePropertyAccessMode(PropertyAccessMode.Field);
 
+        // 协办: the supporting departments of a case; the data scope looks cases up by department.
+        b.OwnsMany(c => c.CoHandling, p =>
+        {
+            p.ToTable("case_co_handling");
+            p.WithOwner().HasForeignKey("CaseId");
+            p.Property<int>("Id");
+            p.HasKey("Id");
+            p.Property(x => x.DoneByName).HasMaxLength(100);
+            p.Property(x => x.Result).HasMaxLength(4000);
+            p.HasIndex(x => x.DepartmentId);
+        });
+        b.Navigation(c => c.CoHandling).HasField("_coHandling").UsePropertyAccessMode(PropertyAccessMode.Field);
+
         // The list filters of GET /api/v1/cases.
         b.HasIndex(c => new { c.Status, c.ReportedAt });
         b.HasIndex(c => new { c.CategoryCode, c.ReportedAt });
         b.HasIndex(c => new { c.DepartmentId, c.Status });
+        b.HasIndex(c => new { c.AssigneeId, c.Status });
         b.HasIndex(c => new { c.GridCode, c.ReportedAt });
         b.HasIndex(c => new { c.StreetCode, c.ReportedAt });
         b.HasIndex(c => c.ReportedAt);

@@ -67,11 +67,20 @@ public sealed partial class CaseCommands(CivicGridDbContext db, SlaPolicyProvide
             .Where(k => k.Kind == Domain.CityModel.CategoryKind.Event && k.Code == c.CategoryCode)
             .Select(k => k.NameZh)
             .FirstOrDefaultAsync(ct);
+        var departmentIds = c.CoHandling.Select(p => p.DepartmentId).ToList();
+        var departmentNames = departmentIds.Count == 0
+            ? []
+            : await db.Departments.AsNoTracking().Where(d => departmentIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.NameZh, ct);
+        var assigneeName = c.AssigneeId is { } assignee
+            ? await db.Users.AsNoTracking().Where(u => u.Id == assignee).Select(u => u.DisplayName).FirstOrDefaultAsync(ct)
+            : null;
         var now = clock.GetUtcNow();
         return new CaseDto(
             c.Id, c.Number, c.Status, CaseStatusNames.Chinese(c.Status), c.Description, c.CategoryCode, categoryName,
             c.Urgency, c.Source, new LocationDto(c.Longitude, c.Latitude), c.Address, c.GridCode, c.CommunityCode, c.StreetCode,
-            c.ComponentId, c.DepartmentId, c.Verified, c.CheckPassed, c.PendingRequest,
+            c.ComponentId, c.DepartmentId, c.AssigneeId, assigneeName,
+            [.. c.CoHandling.Select(p => new CoHandlingDto(p.DepartmentId, departmentNames.GetValueOrDefault(p.DepartmentId), p.AddedAt, p.DoneAt, p.DoneByName, p.Result))],
+            c.Verified, c.CheckPassed, c.PendingRequest,
             c.RequestedExtension is { } ext ? TimeLimitDto.From(ext) : null, c.DuplicateOfId,
             c.ReworkCount, c.ReturnCount, c.UrgeCount, c.CurrentStage, c.CurrentDueAt, c.CurrentWarnAt, c.LightAt(now), c.IsOverdue || c.CurrentDueAt < now,
             c.ReportedAt, c.UpdatedAt, c.ClosedAt, c.Version,

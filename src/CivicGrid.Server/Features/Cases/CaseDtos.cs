@@ -40,7 +40,17 @@ public sealed record TransitionRequest
 
     public string? Note { get; init; }
 
+    /// <summary>Dispatch: the main department (主办); the suggestion's when left out.</summary>
     public Guid? DepartmentId { get; init; }
+
+    /// <summary>Dispatch: the handler in that department; the least loaded one when left out.</summary>
+    public Guid? AssigneeId { get; init; }
+
+    /// <summary>Dispatch: supporting departments (协办); the suggestion's when left out, none with an empty list.</summary>
+    public IReadOnlyList<Guid>? CoHandlingDepartmentIds { get; init; }
+
+    /// <summary>Dispatch: why another department or handler than suggested (required then).</summary>
+    public string? Reason { get; init; }
 
     public Guid? DuplicateOfId { get; init; }
 
@@ -121,6 +131,9 @@ public sealed record CaseDto(
     string StreetCode,
     string? ComponentId,
     Guid? DepartmentId,
+    Guid? AssigneeId,
+    string? AssigneeName,
+    IReadOnlyList<CoHandlingDto> CoHandling,
     bool? Verified,
     bool? CheckPassed,
     PendingRequest PendingRequest,
@@ -165,3 +178,27 @@ public static class CaseStatusNames
         _ => status.ToString(),
     };
 }
+
+/// <summary>A supporting department (协办) of a case and whether it reported its part done.</summary>
+public sealed record CoHandlingDto(Guid DepartmentId, string? DepartmentName, DateTimeOffset AddedAt, DateTimeOffset? DoneAt, string? DoneByName, string? Result);
+
+/// <summary>A department named in a dispatch suggestion.</summary>
+public sealed record DispatchDepartmentDto(Guid Id, string NameZh, string NameEn);
+
+/// <summary>A handler of the suggested department with their weighted load (lower is freer).</summary>
+public sealed record HandlerLoadDto(Guid UserId, string UserName, string DisplayName, decimal Load, int OpenCases);
+
+/// <summary>
+/// 智能派遣: where the planner would send the case and why. <c>basis</c> names the rule that chose the
+/// department (componentOwner, streetRule, categoryRule, majorCategoryRule, deviceDepartment, none).
+/// </summary>
+public sealed record DispatchSuggestionDto(
+    Guid CaseId,
+    DispatchDepartmentDto? Department,
+    IReadOnlyList<DispatchDepartmentDto> CoHandlingDepartments,
+    HandlerLoadDto? Assignee,
+    IReadOnlyList<HandlerLoadDto> Handlers,
+    DispatchBasis Basis,
+    Guid? RuleId,
+    string Reason,
+    string ReasonEn);

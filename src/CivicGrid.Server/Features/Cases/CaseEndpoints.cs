@@ -33,6 +33,9 @@ public static class CaseEndpoints
             .WithSummary("Perform a workflow action; 409 with allowedActions when not allowed now.")
             .Produces<CaseDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapGet("/{id}/dispatch-suggestion", GetDispatchSuggestion.HandleAsync).WithName("GetDispatchSuggestion").RequirePermission(Permission.CasesDispatch)
+            .WithSummary("智能派遣: the department (主办), supporting departments (协办) and least-loaded handler the rules suggest, and why.")
+            .Produces<DispatchSuggestionDto>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/attachments", CaseAttachments.UploadAsync).WithName("UploadAttachment").RequirePermission(Permission.CasesAttach)
             .WithRequestBodyLimit(AttachmentOptions.MaxRequestBytes)
             .DisableAntiforgery()

@@ -4,6 +4,7 @@ using CivicGrid.Domain.CityModel;
 using CivicGrid.Domain.Common;
 using CivicGrid.Domain.Identity;
 using CivicGrid.Domain.Sla;
+using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Common;
 using Microsoft.EntityFrameworkCore;
 
@@ -54,18 +55,7 @@ public sealed partial class CaseCommands
             throw new PreconditionFailedException($"The case has changed since it was loaded (it is now at {ETags.For(@case.Version)}); reload it and try again.");
         }
 
-        var departmentId = request.DepartmentId;
-        if (action == CaseAction.Dispatch && departmentId is null)
-        {
-            // No department named: the responsibility rules decide (category × street).
-            var rules = await db.ResponsibilityRules.AsNoTracking().ToListAsync(ct);
-            departmentId = ResponsibilityRule.Resolve(rules, request.CategoryCode ?? @case.CategoryCode, @case.StreetCode);
-        }
-
-        if (departmentId is { } dept && action == CaseAction.Dispatch && !await db.Departments.AnyAsync(d => d.Id == dept && d.IsActive, ct))
-        {
-            throw new DomainValidationException("departmentId", $"Department '{dept}' does not exist.");
-        }
+        var dispatch = action == CaseAction.Dispatch ? await PlanDispatchAsync(@case, request, ct) : null;
 
         if (request.DuplicateOfId is { } dup && action == CaseAction.Merge && !await db.Cases.AnyAsync(c => c.Id == dup, ct))
         {
@@ -104,7 +94,11 @@ public sealed partial class CaseCommands
         @case.Apply(new CaseTransition(action)
         {
             Note = request.Note,
-            DepartmentId = action == CaseAction.Dispatch ? departmentId : request.DepartmentId,
+            DepartmentId = dispatch is null ? request.DepartmentId : dispatch.DepartmentId,
+            AssigneeId = dispatch?.AssigneeId,
+            CoHandlingDepartmentIds = dispatch?.CoHandlingDepartmentIds,
+            Suggestion = dispatch?.Suggestion,
+            Reason = request.Reason,
             DuplicateOfId = request.DuplicateOfId,
             Passed = request.Passed,
             Result = request.Result,
@@ -126,6 +120,71 @@ public sealed partial class CaseCommands
         await db.SaveChangesAsync(ct);
         Risk.CaseTransitioned(actor.UserId);
         return await ToDtoAsync(@case, actor, ct);
+    }
+
+    /// <summary>
+    /// 智能派遣 for a dispatch request: what the dispatcher left out comes from the planner (the
+    /// suggested department, the least loaded handler of the chosen department, the suggested
+    /// supporting departments); what they named is checked to exist. Whether they departed from the
+    /// suggestion, and so owe a reason, the aggregate decides.
+    /// </summary>
+    private async Task<CaseTransition> PlanDispatchAsync(Case @case, TransitionRequest request, CancellationToken ct)
+    {
+        var db = Db;
+        var now = Clock.GetUtcNow();
+        var suggestion = await DispatchInputs.SuggestAsync(db, @case, now, ct);
+        var departmentId = request.DepartmentId ?? suggestion.DepartmentId;
+        if (departmentId is { } dept && !await db.Departments.AnyAsync(d => d.Id == dept && d.IsActive, ct))
+        {
+            throw new DomainValidationException("departmentId", $"Department '{dept}' does not exist.");
+        }
+
+        var assigneeId = request.AssigneeId;
+        if (assigneeId is { } assignee)
+        {
+            if (!await db.Users.AnyAsync(u => u.Id == assignee && u.IsActive && u.Role == Role.Handler && u.DepartmentId == departmentId, ct))
+            {
+                throw new DomainValidationException("assigneeId", $"User '{assignee}' is not an active handler of the chosen department.");
+            }
+        }
+        else if (departmentId == suggestion.DepartmentId)
+        {
+            assigneeId = suggestion.AssigneeId;
+        }
+        else if (departmentId is { } chosen && await DispatchInputs.LoadsAsync(db, chosen, now, ct) is [var freest, ..])
+        {
+            assigneeId = freest.UserId;
+        }
+
+        var coHandling = request.CoHandlingDepartmentIds ?? [.. suggestion.SupportingDepartmentIds.Where(d => d != departmentId)];
+        var distinct = coHandling.Distinct().ToList();
+        if (distinct.Count > 0 && await db.Departments.CountAsync(d => distinct.Contains(d.Id) && d.IsActive, ct) != distinct.Count)
+        {
+            throw new DomainValidationException("coHandlingDepartmentIds", "Every supporting department must exist and be active.");
+        }
+
+        return new CaseTransition(CaseAction.Dispatch) { DepartmentId = departmentId, AssigneeId = assigneeId, CoHandlingDepartmentIds = coHandling, Suggestion = suggestion };
+    }
+
+    /// <summary>The planner's suggestion for a case the actor may reach, with names for the console.</summary>
+    public async Task<DispatchSuggestionDto> SuggestDispatchAsync(string idOrNumber, Actor actor, CancellationToken ct)
+    {
+        var @case = await LoadForAsync(idOrNumber, actor, tracking: false, ct);
+        var s = await DispatchInputs.SuggestAsync(Db, @case, Clock.GetUtcNow(), ct);
+        var ids = s.SupportingDepartmentIds.Append(s.DepartmentId ?? Guid.Empty).ToList();
+        var departments = await Db.Departments.AsNoTracking().Where(d => ids.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id, d => new DispatchDepartmentDto(d.Id, d.NameZh, d.NameEn), ct);
+        var handlers = s.Handlers.Select(h => new HandlerLoadDto(h.UserId, h.UserName, h.DisplayName, h.Load, h.OpenCases)).ToList();
+        return new DispatchSuggestionDto(
+            @case.Id,
+            s.DepartmentId is { } main ? departments.GetValueOrDefault(main) : null,
+            [.. s.SupportingDepartmentIds.Select(d => departments.GetValueOrDefault(d)).OfType<DispatchDepartmentDto>()],
+            handlers.FirstOrDefault(h => h.UserId == s.AssigneeId),
+            handlers,
+            s.Basis,
+            s.RuleId,
+            s.ReasonZh,
+            s.ReasonEn);
     }
 
     /// <summary>
@@ -154,4 +213,11 @@ public sealed partial class CaseCommands
             survivor.RecordReporterJoined(reporter.Channel, actor, now);
         }
     }
+}
+
+/// <summary>智能派遣: <c>GET /api/v1/cases/{id}/dispatch-suggestion</c>, the department, supporting departments and handler the planner proposes, and why.</summary>
+public static class GetDispatchSuggestion
+{
+    public static async Task<IResult> HandleAsync(string id, ClaimsPrincipal user, CaseCommands commands, CancellationToken ct) =>
+        Results.Ok(await commands.SuggestDispatchAsync(id, user.ToActor(), ct));
 }

@@ -40,7 +40,11 @@ public sealed record MapCase(Guid Id, string Number, double Lon, double Lat, Lig
 public sealed record OverviewModel(IReadOnlyDictionary<CaseStatus, int> Counts, int Open, int Overdue, IReadOnlyList<MapCase> Cases, string StreetsGeoJson);
 
 /// <summary>A case as the console shows it, with the names the DTO only has codes for.</summary>
-public sealed record CaseView(CaseDto Case, PlaceItem? Community, Guid? ResponsibleDepartmentId, string? DuplicateOfNumber);
+/// <param name="Case">The case as the actor sees it.</param>
+/// <param name="Community">Its community's names.</param>
+/// <param name="Suggestion">The dispatch suggestion (智能派遣), when the actor may dispatch the case now.</param>
+/// <param name="DuplicateOfNumber">The number of the case it duplicates, if merged.</param>
+public sealed record CaseView(CaseDto Case, PlaceItem? Community, DispatchSuggestionDto? Suggestion, string? DuplicateOfNumber);
 
 /// <summary>
 /// The console's access to the server's own use cases and data. The console lives in long-lived
@@ -127,7 +131,7 @@ public sealed class ConsoleData(IServiceScopeFactory scopes, GridLocator grids, 
         var commands = scope.ServiceProvider.GetRequiredService<CaseCommands>();
         var @case = await commands.LoadForAsync(idOrNumber, actor, tracking: false, ct);
         var dto = await commands.ToDtoAsync(@case, actor, ct);
-        return await ViewAsync(commands.Db, dto, ct);
+        return await ViewAsync(commands, dto, actor, ct);
     }
 
     /// <summary>One workflow step through the same use case as <c>POST /api/v1/cases/{id}/transitions</c>.</summary>
@@ -136,7 +140,7 @@ public sealed class ConsoleData(IServiceScopeFactory scopes, GridLocator grids, 
         await using var scope = scopes.CreateAsyncScope();
         var commands = scope.ServiceProvider.GetRequiredService<CaseCommands>();
         var dto = await commands.TransitionAsync(idOrNumber, request, actor, expectedVersion, ct);
-        return await ViewAsync(commands.Db, dto, ct);
+        return await ViewAsync(commands, dto, actor, ct);
     }
 
     /// <summary>The reporter in full, through the same audited use case as <c>POST /api/v1/cases/{id}/reporter/reveal</c>.</summary>
@@ -190,21 +194,19 @@ public sealed class ConsoleData(IServiceScopeFactory scopes, GridLocator grids, 
     public static IReadOnlyList<CaseStatus> OpenStatuses { get; } =
         [.. Enum.GetValues<CaseStatus>().Where(s => !CaseWorkflow.IsTerminal(s))];
 
-    private static async Task<CaseView> ViewAsync(CivicGridDbContext db, CaseDto dto, CancellationToken ct)
+    private static async Task<CaseView> ViewAsync(CaseCommands commands, CaseDto dto, Actor actor, CancellationToken ct)
     {
+        var db = commands.Db;
         var community = await db.Communities.AsNoTracking().Where(c => c.Code == dto.CommunityCode)
             .Select(c => new PlaceItem(c.Code, c.NameZh, c.NameEn)).FirstOrDefaultAsync(ct);
-        Guid? responsible = null;
-        if (dto.AllowedActions.Contains(CaseActions.ToApiName(CaseAction.Dispatch), StringComparer.Ordinal))
-        {
-            var rules = await db.ResponsibilityRules.AsNoTracking().ToListAsync(ct);
-            responsible = ResponsibilityRule.Resolve(rules, dto.CategoryCode, dto.StreetCode);
-        }
+        var suggestion = dto.AllowedActions.Contains(CaseActions.ToApiName(CaseAction.Dispatch), StringComparer.Ordinal)
+            ? await commands.SuggestDispatchAsync(dto.Id.ToString(), actor, ct)
+            : null;
 
         var duplicateOf = dto.DuplicateOfId is { } dup
             ? await db.Cases.AsNoTracking().Where(c => c.Id == dup).Select(c => c.Number).FirstOrDefaultAsync(ct)
             : null;
-        return new CaseView(dto, community, responsible, duplicateOf);
+        return new CaseView(dto, community, suggestion, duplicateOf);
     }
 
     private static async Task<string> StreetsGeoJsonAsync(CivicGridDbContext db, CancellationToken ct)

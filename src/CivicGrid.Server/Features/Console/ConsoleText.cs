@@ -138,7 +138,16 @@ public sealed class ConsoleText
     public required string Extension { get; init; }
     public required string ExtensionValue { get; init; }
     public required string ExtensionUnit { get; init; }
-    public required string DefaultDepartment { get; init; }
+    public required string DispatchSuggested { get; init; }
+    public required string DispatchWhy { get; init; }
+    public required string Assignee { get; init; }
+    public required string AssigneeAuto { get; init; }
+    public required string HandlerLoad { get; init; }
+    public required string CoHandling { get; init; }
+    public required string CoHandlingDoneMark { get; init; }
+    public required string CoHandlingOpenMark { get; init; }
+    public required string OverrideReason { get; init; }
+    public required string OverrideHint { get; init; }
     public required string PleaseFill { get; init; }
     public required string ActionDone { get; init; }
 
@@ -297,7 +306,16 @@ public sealed class ConsoleText
         Extension = "延期时长",
         ExtensionValue = "时长",
         ExtensionUnit = "单位",
-        DefaultDepartment = "按责任规则默认：{0}",
+        DispatchSuggested = "系统建议：{0}",
+        DispatchWhy = "依据：{0}",
+        Assignee = "处置人员",
+        AssigneeAuto = "按工作量自动分配",
+        HandlerLoad = "{0}（负荷 {1}，在办 {2} 件）",
+        CoHandling = "协办部门",
+        CoHandlingDoneMark = "已完成",
+        CoHandlingOpenMark = "进行中",
+        OverrideReason = "改派原因",
+        OverrideHint = "所选部门或处置人员与系统建议不同，请填写原因（记入案卷历史和审计）。",
         PleaseFill = "请填写：{0}",
         ActionDone = "已完成：{0}",
         ErrorNotAllowed = "案卷当前状态不允许此操作。当前可执行：{0}",
@@ -367,6 +385,9 @@ public sealed class ConsoleText
         {
             ["note"] = "意见/说明",
             ["departmentId"] = "处置部门",
+            ["assigneeId"] = "处置人员",
+            ["coHandlingDepartmentIds"] = "协办部门",
+            ["reason"] = "改派原因",
             ["duplicateOfId"] = "重复的案卷编号",
             ["passed"] = "结论",
             ["result"] = "处置结果",
@@ -482,7 +503,16 @@ public sealed class ConsoleText
         Extension = "Extension",
         ExtensionValue = "Amount",
         ExtensionUnit = "Unit",
-        DefaultDepartment = "Default from the responsibility rules: {0}",
+        DispatchSuggested = "Suggested: {0}",
+        DispatchWhy = "Why: {0}",
+        Assignee = "Handler",
+        AssigneeAuto = "Automatic (least loaded)",
+        HandlerLoad = "{0} (load {1}, {2} open)",
+        CoHandling = "Supporting departments",
+        CoHandlingDoneMark = "done",
+        CoHandlingOpenMark = "in progress",
+        OverrideReason = "Reason for the change",
+        OverrideHint = "The department or handler differs from the suggestion: give a reason (kept in the case history and the audit trail).",
         PleaseFill = "Please fill in: {0}",
         ActionDone = "Done: {0}",
         ErrorNotAllowed = "The case's current state does not allow this action. Allowed now: {0}",
@@ -540,6 +570,8 @@ public sealed class ConsoleText
             [CaseAction.Reopen] = "Reopen",
             [CaseAction.Dispute] = "Dispute",
             [CaseAction.ReturnVisit] = "Return visit",
+            [CaseAction.CoHandlingNote] = "Supporting note",
+            [CaseAction.CoHandlingDone] = "Supporting part done",
         },
         Roles = new Dictionary<Role, string>
         {
@@ -597,6 +629,9 @@ public sealed class ConsoleText
         {
             ["note"] = "note",
             ["departmentId"] = "department",
+            ["assigneeId"] = "handler",
+            ["coHandlingDepartmentIds"] = "supporting departments",
+            ["reason"] = "reason for the change",
             ["duplicateOfId"] = "original case",
             ["passed"] = "outcome",
             ["result"] = "result",

@@ -1,5 +1,4 @@
 using CivicGrid.Domain.Cases;
-using CivicGrid.Domain.CityModel;
 using CivicGrid.Domain.Identity;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Calendar;
@@ -88,13 +87,19 @@ public sealed partial class LiveGenerator(IServiceScopeFactory scopes, Readiness
             return;
         }
 
-        var rules = await db.ResponsibilityRules.AsNoTracking().ToListAsync(ct);
-        var handler = open.DepartmentId is { } d ? users.FirstOrDefault(u => u.DepartmentId == d && u.Role == Role.Handler)?.ToActor() : null;
+        // Dispatch as a dispatcher who takes the planner's suggestion; the assignee (else anyone of the department) handles.
+        var plan = open.Status == CaseStatus.Filed ? await DispatchInputs.SuggestAsync(db, open, now, ct) : null;
+        var handler = (open.AssigneeId is { } assignee ? users.FirstOrDefault(u => u.Id == assignee)
+            : open.DepartmentId is { } d ? users.FirstOrDefault(u => u.DepartmentId == d && u.Role == Role.Handler) : null)?.ToActor();
+        var supporter = open.CoHandling.FirstOrDefault(p => !p.IsDone) is { } part
+            ? users.FirstOrDefault(u => u.DepartmentId == part.DepartmentId && u.Role == Role.Handler)?.ToActor()
+            : null;
         (CaseTransition T, Actor A)? step = open.Status switch
         {
             CaseStatus.Reported => (new CaseTransition(CaseAction.File), Staff("operator")),
-            CaseStatus.Filed => (new CaseTransition(CaseAction.Dispatch) { DepartmentId = ResponsibilityRule.Resolve(rules, open.CategoryCode, open.StreetCode) }, Staff("dispatcher")),
+            CaseStatus.Filed => (new CaseTransition(CaseAction.Dispatch) { DepartmentId = plan!.DepartmentId, AssigneeId = plan.AssigneeId, CoHandlingDepartmentIds = plan.SupportingDepartmentIds, Suggestion = plan }, Staff("dispatcher")),
             CaseStatus.Dispatched when handler is not null => (new CaseTransition(CaseAction.Accept), handler),
+            CaseStatus.Handling when supporter is not null => (new CaseTransition(CaseAction.CoHandlingDone) { Result = "协办已完成（模拟）" }, supporter),
             CaseStatus.Handling when handler is not null && open.PendingRequest == PendingRequest.None => (new CaseTransition(CaseAction.Feedback) { Result = "已处置（模拟）" }, handler),
             CaseStatus.Checking when open.CheckPassed is null => (new CaseTransition(CaseAction.Check) { Passed = true }, Staff("inspector")),
             CaseStatus.Checking when open.CheckPassed == true => (new CaseTransition(CaseAction.Close), Staff("supervisor")),

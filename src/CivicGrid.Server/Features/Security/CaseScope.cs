@@ -7,12 +7,12 @@ namespace CivicGrid.Server.Features.Security;
 
 /// <summary>
 /// What part of the cases a user reaches (data scope), on top of the permission matrix:
-/// a handler their department's cases, an inspector the cases in their responsibility grids, a user
+/// a handler their department's cases and the cases it supports (协办), an inspector the cases in their responsibility grids, a user
 /// with a district (<see cref="User.DistrictCode"/>) the cases in that district; everyone also the
 /// cases they reported. Null members do not restrict.
 /// </summary>
 /// <param name="UserId">The user (their own reports are always in scope).</param>
-/// <param name="DepartmentId">Only cases assigned to this department (handlers).</param>
+/// <param name="DepartmentId">Only cases assigned to this department or supported by it (handlers).</param>
 /// <param name="GridCodes">Only cases in these unit grids (inspectors).</param>
 /// <param name="DistrictCode">Only cases whose street is in this district.</param>
 public sealed record CaseAccess(Guid UserId, Guid? DepartmentId, IReadOnlyList<string>? GridCodes, string? DistrictCode)
@@ -23,7 +23,7 @@ public sealed record CaseAccess(Guid UserId, Guid? DepartmentId, IReadOnlyList<s
     /// <summary>Whether one case is in scope.</summary>
     public bool Allows(Case c) =>
         IsUnrestricted || c.ReportedById == UserId
-        || ((DepartmentId is not { } d || c.DepartmentId == d)
+        || ((DepartmentId is not { } d || c.DepartmentId == d || c.CoHandling.Any(p => p.DepartmentId == d))
             && (GridCodes is null || GridCodes.Contains(c.GridCode, StringComparer.Ordinal))
             && (DistrictCode is null || c.StreetCode.StartsWith(DistrictCode, StringComparison.Ordinal)));
 
@@ -40,7 +40,7 @@ public sealed record CaseAccess(Guid UserId, Guid? DepartmentId, IReadOnlyList<s
         var grids = GridCodes;
         var district = DistrictCode;
         return query.Where(c => c.ReportedById == me
-            || ((dept == null || c.DepartmentId == dept)
+            || ((dept == null || c.DepartmentId == dept || c.CoHandling.Any(p => p.DepartmentId == dept))
                 && (grids == null || grids.Contains(c.GridCode))
                 && (district == null || c.StreetCode.StartsWith(district))));
     }

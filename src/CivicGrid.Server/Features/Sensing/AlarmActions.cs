@@ -1,6 +1,5 @@
 using System.Globalization;
 using CivicGrid.Domain.Cases;
-using CivicGrid.Domain.CityModel;
 using CivicGrid.Domain.Identity;
 using CivicGrid.Domain.Telemetry;
 using CivicGrid.Domain.Telemetry.Rules;
@@ -150,11 +149,18 @@ public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvide
 
         // A sensor reading needs no verification: the system files it and sends it to the department in charge.
         @case.Apply(new CaseTransition(CaseAction.File) { Note = $"告警 {alarm.Id} 自动立案" }, SensingActor, at, policy);
-        var rules = await db.ResponsibilityRules.AsNoTracking().ToListAsync(ct);
-        var department = ResponsibilityRule.Resolve(rules, mapping.CategoryCode, device.StreetCode) ?? device.DepartmentId;
-        if (department is { } d && await db.Departments.AnyAsync(x => x.Id == d && x.IsActive, ct))
+        // The same planner as the dispatchers' suggestion: component owner, rules, then the device's own department.
+        var plan = await DispatchInputs.SuggestAsync(db, @case, at, ct, device.DepartmentId);
+        if (plan.DepartmentId is { } d)
         {
-            @case.Apply(new CaseTransition(CaseAction.Dispatch) { DepartmentId = d, Note = "按责任规则自动派遣" }, SensingActor, at, policy);
+            @case.Apply(new CaseTransition(CaseAction.Dispatch)
+            {
+                DepartmentId = d,
+                AssigneeId = plan.AssigneeId,
+                CoHandlingDepartmentIds = plan.SupportingDepartmentIds,
+                Suggestion = plan,
+                Note = "自动派遣：" + plan.ReasonZh,
+            }, SensingActor, at, policy);
         }
 
         db.Cases.Add(@case);

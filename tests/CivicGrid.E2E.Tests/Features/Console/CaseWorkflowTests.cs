@@ -32,7 +32,13 @@ public sealed class CaseWorkflowTests(ConsoleApp app) : ConsoleTest(app)
         // The dispatcher sends it to the department the responsibility rules name.
         await SignInAsync(page, "dispatcher", $"/cases/{reported.Id}");
         await Assertions.Expect(page.GetByTestId("case-status")).ToHaveTextAsync("待派遣");
-        await PerformAsync(page, "dispatch");
+        await PerformAsync(page, "dispatch", async form =>
+        {
+            // The form says what the planner suggests and why; taken as it is, no reason is asked for.
+            await Assertions.Expect(form.GetByTestId("dispatch-suggestion")).ToContainTextAsync("东城区环境卫生服务中心");
+            await Assertions.Expect(form.GetByTestId("dispatch-why")).ToContainTextAsync("责任规则");
+            await Assertions.Expect(form.GetByTestId("override-hint")).ToHaveCountAsync(0);
+        });
         await Assertions.Expect(page.GetByTestId("case-status")).ToHaveTextAsync("已派遣");
         await Assertions.Expect(page.GetByTestId("case-department")).ToHaveTextAsync("东城区环境卫生服务中心");
         await SignOutAsync(page);

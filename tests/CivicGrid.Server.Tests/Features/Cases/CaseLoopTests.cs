@@ -155,7 +155,7 @@ public abstract class CaseLoopTests(CivicGridApp app) : ApiTest(app)
         Assert.Equal("filed", Status(returned));
         Assert.Equal(JsonValueKind.Null, returned.GetProperty("departmentId").ValueKind);
         Assert.Equal(1, returned.GetProperty("returnCount").GetInt32());
-        var redispatched = await StepAsync("dispatcher", id, new { action = "dispatch", departmentId = App.District.TrafficId });
+        var redispatched = await StepAsync("dispatcher", id, new { action = "dispatch", departmentId = App.District.TrafficId, reason = "环卫回退：不属于其职责" });
         Assert.Equal(App.District.TrafficId.ToString(), redispatched.GetProperty("departmentId").GetString());
         Assert.Equal("handling", Status(await StepAsync("handler-b", id, new { action = "accept" })));
     }

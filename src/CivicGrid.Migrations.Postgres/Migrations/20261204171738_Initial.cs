@@ -1,4 +1,5 @@
 ﻿using System;
+using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 using NetTopologySuite.Geometries;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
@@ -186,6 +187,7 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     ReporterPhone = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     ReportedById = table.Column<Guid>(type: "uuid", nullable: false),
                     DepartmentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    AssigneeId = table.Column<Guid>(type: "uuid", nullable: true),
                     Verified = table.Column<bool>(type: "boolean", nullable: true),
                     CheckPassed = table.Column<bool>(type: "boolean", nullable: true),
                     PendingRequest = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
@@ -582,6 +584,31 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "case_co_handling",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AddedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DoneById = table.Column<Guid>(type: "uuid", nullable: true),
+                    DoneByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Result = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    CaseId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_co_handling", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_case_co_handling_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "case_history",
                 columns: table => new
                 {
@@ -753,7 +780,8 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     CategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
                     StreetCode = table.Column<string>(type: "character varying(9)", maxLength: 9, nullable: true),
-                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: false)
+                    DepartmentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SupportingDepartmentIds = table.Column<List<Guid>>(type: "uuid[]", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -967,6 +995,16 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 column: "CaseId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_case_co_handling_CaseId",
+                table: "case_co_handling",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_co_handling_DepartmentId",
+                table: "case_co_handling",
+                column: "DepartmentId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_case_history_At",
                 table: "case_history",
                 column: "At");
@@ -991,6 +1029,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "IX_case_stages_CaseId",
                 table: "case_stages",
                 column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_AssigneeId_Status",
+                table: "cases",
+                columns: new[] { "AssigneeId", "Status" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_CategoryCode_ReportedAt",
@@ -1284,6 +1327,9 @@ namespace CivicGrid.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "case_attachments");
+
+            migrationBuilder.DropTable(
+                name: "case_co_handling");
 
             migrationBuilder.DropTable(
                 name: "case_history");

@@ -181,6 +181,7 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     ReporterPhone = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     ReportedById = table.Column<Guid>(type: "TEXT", nullable: false),
                     DepartmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AssigneeId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Verified = table.Column<bool>(type: "INTEGER", nullable: true),
                     CheckPassed = table.Column<bool>(type: "INTEGER", nullable: true),
                     PendingRequest = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
@@ -577,6 +578,31 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "case_co_handling",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DepartmentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AddedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DoneAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DoneById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DoneByName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Result = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    CaseId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_co_handling", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_case_co_handling_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "case_history",
                 columns: table => new
                 {
@@ -748,7 +774,8 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     CategoryCode = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
                     StreetCode = table.Column<string>(type: "TEXT", maxLength: 9, nullable: true),
-                    DepartmentId = table.Column<Guid>(type: "TEXT", nullable: false)
+                    DepartmentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SupportingDepartmentIds = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -962,6 +989,16 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 column: "CaseId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_case_co_handling_CaseId",
+                table: "case_co_handling",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_co_handling_DepartmentId",
+                table: "case_co_handling",
+                column: "DepartmentId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_case_history_At",
                 table: "case_history",
                 column: "At");
@@ -986,6 +1023,11 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 name: "IX_case_stages_CaseId",
                 table: "case_stages",
                 column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_AssigneeId_Status",
+                table: "cases",
+                columns: new[] { "AssigneeId", "Status" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_CategoryCode_ReportedAt",
@@ -1278,6 +1320,9 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "case_attachments");
+
+            migrationBuilder.DropTable(
+                name: "case_co_handling");
 
             migrationBuilder.DropTable(
                 name: "case_history");
