@@ -8,6 +8,7 @@ using CivicGrid.Server.Features.Calendar;
 using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Demo;
+using CivicGrid.Server.Features.Geocoding;
 using CivicGrid.Server.Features.Open311;
 using CivicGrid.Server.Features.Intake;
 using CivicGrid.Server.Features.PersonalData;
@@ -50,6 +51,7 @@ public static class ServerHost
         builder.AddSecurity();
         builder.AddAuth();
         builder.AddCityModel();
+        builder.AddGeocoding();
         builder.AddCalendar();
         builder.AddCases();
         builder.AddClassification();
@@ -79,6 +81,7 @@ public static class ServerHost
         app.MapAuth();
         app.MapSecurity();
         app.MapCityModel();
+        app.MapGeocoding();
         app.MapCalendar();
         app.MapCases();
         app.MapUsers();
