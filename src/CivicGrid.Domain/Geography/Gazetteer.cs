@@ -230,14 +230,23 @@ public sealed class GazetteerIndex
             {
                 scored.Add((k, GazetteerMatchKind.Contains, (double)q.Length / text.Length));
             }
-            else if (text.Length >= 2 && q.Contains(text, StringComparison.Ordinal))
-            {
-                // The caller said more than the name ("王府井大街百货大楼门口"): the longer the name, the better.
-                scored.Add((k, GazetteerMatchKind.Contains, 0.9 * text.Length / q.Length));
-            }
             else
             {
                 var dice = 2.0 * common / (grams.Count + _keys[k].GramCount);
+                if (text.Length >= 2 && q.Contains(text, StringComparison.Ordinal))
+                {
+                    // The caller said more than the name ("王府井大街百货大楼门口"): a name that covers half
+                    // the query or more is "contains"; a short one inside a long query only "similar".
+                    var coverage = (double)text.Length / q.Length;
+                    if (coverage >= 0.5)
+                    {
+                        scored.Add((k, GazetteerMatchKind.Contains, 0.9 * coverage));
+                        continue;
+                    }
+
+                    dice = Math.Max(dice, coverage);
+                }
+
                 if (dice >= SimilarityThreshold)
                 {
                     scored.Add((k, GazetteerMatchKind.Similar, dice));
