@@ -111,6 +111,7 @@ public sealed class GazetteerIndex
     private readonly Dictionary<string, int[]> _postings;
     private readonly (string Code, int Entry)[] _codes;
     private readonly int[] _places;
+    private readonly Comparison<KeyEntry> _order;
 
     public GazetteerIndex(IEnumerable<GazetteerEntry> entries)
     {
@@ -129,7 +130,26 @@ public sealed class GazetteerIndex
             }
         }
 
-        _keys = [.. keys.Select(k => new Key(k.Text, GazetteerText.Bigrams(k.Text).Count, [.. k.Names.Select(n => new KeyEntry(n.Entry, n.Primary, n.Name))]))];
+        // Ties: named places before components, a primary name before an alias, then by kind and id.
+        var all = _entries;
+        _order = (x, y) =>
+        {
+            var ex = all[x.Entry];
+            var ey = all[y.Entry];
+            var c = (ex.Kind == GazetteerKind.Component).CompareTo(ey.Kind == GazetteerKind.Component);
+            c = c != 0 ? c : y.Primary.CompareTo(x.Primary);
+            c = c != 0 ? c : ex.Kind.CompareTo(ey.Kind);
+            return c != 0 ? c : string.CompareOrdinal(ex.Id, ey.Id);
+        };
+        _keys =
+        [
+            .. keys.Select(k =>
+            {
+                KeyEntry[] sorted = [.. k.Names.Select(n => new KeyEntry(n.Entry, n.Primary, n.Name))];
+                Array.Sort(sorted, _order);
+                return new Key(k.Text, GazetteerText.Bigrams(k.Text).Count, sorted);
+            }),
+        ];
         var postings = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var k = 0; k < _keys.Length; k++)
         {
@@ -254,25 +274,32 @@ public sealed class GazetteerIndex
             }
         }
 
-        var ordered = scored
-            .SelectMany(s => _keys[s.Key].Entries.Select(e => (s.Match, s.Score, e)))
+        // Rank keys by match and score; a key's entries are sorted once, at build time, by the same
+        // tie-breakers used here, so each group of equally good keys needs at most `limit` entries
+        // from each of its keys (thousands of "路灯" cost no more than ten).
+        var candidates = scored
+            .Select(s => (s.Match, s.Score, Entries: (IReadOnlyList<KeyEntry>)_keys[s.Key].Entries))
             .Concat(CodeMatches(q, limit))
             .OrderByDescending(x => x.Match)
             .ThenByDescending(x => x.Score)
-            .ThenBy(x => _entries[x.e.Entry].Kind == GazetteerKind.Component ? 1 : 0)
-            .ThenBy(x => x.e.Primary ? 0 : 1)
-            .ThenBy(x => _entries[x.e.Entry].Kind)
-            .ThenBy(x => _entries[x.e.Entry].Id, StringComparer.Ordinal);
+            .ToList();
         var seen = new HashSet<int>();
         var result = new List<GazetteerMatch>(Math.Min(limit, 64));
-        foreach (var (match, score, e) in ordered)
+        for (var i = 0; i < candidates.Count && result.Count < limit;)
         {
-            if (seen.Add(e.Entry))
+            var (match, score, _) = candidates[i];
+            var group = new List<KeyEntry>();
+            for (; i < candidates.Count && candidates[i].Match == match && candidates[i].Score == score; i++)
             {
-                result.Add(new GazetteerMatch(_entries[e.Entry], match, Math.Round(score, 4), e.Name));
-                if (result.Count == limit)
+                group.AddRange(candidates[i].Entries.Take(limit));
+            }
+
+            group.Sort(_order);
+            foreach (var e in group)
+            {
+                if (result.Count < limit && seen.Add(e.Entry))
                 {
-                    break;
+                    result.Add(new GazetteerMatch(_entries[e.Entry], match, Math.Round(score, 4), e.Name));
                 }
             }
         }
@@ -339,7 +366,7 @@ public sealed class GazetteerIndex
         return best;
     }
 
-    private IEnumerable<(GazetteerMatchKind Match, double Score, KeyEntry e)> CodeMatches(string q, int limit)
+    private IEnumerable<(GazetteerMatchKind Match, double Score, IReadOnlyList<KeyEntry> Entries)> CodeMatches(string q, int limit)
     {
         if (q.Length < MinCodePrefix || !q.All(char.IsAsciiDigit))
         {
@@ -365,7 +392,7 @@ public sealed class GazetteerIndex
         {
             var (code, entry) = _codes[i];
             var exact = code.Length == q.Length;
-            yield return (exact ? GazetteerMatchKind.Exact : GazetteerMatchKind.Prefix, exact ? 1 : (double)q.Length / code.Length, new KeyEntry(entry, true, code));
+            yield return (exact ? GazetteerMatchKind.Exact : GazetteerMatchKind.Prefix, exact ? 1 : (double)q.Length / code.Length, [new KeyEntry(entry, true, code)]);
         }
     }
 
