@@ -8,6 +8,7 @@ using CivicGrid.Server.Features.Calendar;
 using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Demo;
+using CivicGrid.Server.Features.Geocoding;
 using CivicGrid.Server.Features.Open311;
 using CivicGrid.Server.Features.Inspection;
 using CivicGrid.Server.Features.Intake;
@@ -51,6 +52,7 @@ public static class ServerHost
         builder.AddSecurity();
         builder.AddAuth();
         builder.AddCityModel();
+        builder.AddGeocoding();
         builder.AddCalendar();
         builder.AddCases();
         builder.AddClassification();
@@ -81,6 +83,7 @@ public static class ServerHost
         app.MapAuth();
         app.MapSecurity();
         app.MapCityModel();
+        app.MapGeocoding();
         app.MapCalendar();
         app.MapCases();
         app.MapUsers();

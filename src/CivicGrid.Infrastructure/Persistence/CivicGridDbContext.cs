@@ -38,6 +38,8 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
 
     public DbSet<Component> Components => Set<Component>();
 
+    public DbSet<Landmark> Landmarks => Set<Landmark>();
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<CalendarDayRecord> CalendarDays => Set<CalendarDayRecord>();

@@ -554,6 +554,47 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     b.ToTable("departments", (string)null);
                 });
 
+            modelBuilder.Entity("CivicGrid.Domain.CityModel.Landmark", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<List<string>>("Aliases")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<double>("Latitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<Geometry>("Path")
+                        .HasColumnType("geometry");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameZh");
+
+                    b.ToTable("landmarks", (string)null);
+                });
+
             modelBuilder.Entity("CivicGrid.Domain.CityModel.ResponsibilityGrid", b =>
                 {
                     b.Property<Guid>("Id")

@@ -544,6 +544,47 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     b.ToTable("departments", (string)null);
                 });
 
+            modelBuilder.Entity("CivicGrid.Domain.CityModel.Landmark", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Aliases")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Latitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Path")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameZh");
+
+                    b.ToTable("landmarks", (string)null);
+                });
+
             modelBuilder.Entity("CivicGrid.Domain.CityModel.ResponsibilityGrid", b =>
                 {
                     b.Property<Guid>("Id")

@@ -53,11 +53,18 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
     private static HttpValidationProblemDetails BadRequest(BadHttpRequestException b)
     {
         var inner = b.InnerException?.Message;
-        var problem = Validation(b.InnerException is System.Text.Json.JsonException j ? JsonField(j.Path) : "body", inner ?? b.Message);
+        var field = b.InnerException is System.Text.Json.JsonException j ? JsonField(j.Path)
+            : BindingFailure().Match(b.Message) is { Success: true } m ? m.Groups["name"].Value
+            : "body";
+        var problem = Validation(field, inner ?? b.Message);
         problem.Status = b.StatusCode;
         problem.Title = b.StatusCode == 413 ? "Request too large" : "Malformed request";
         return problem;
     }
+
+    /// <summary>ASP.NET Core's message for a query or route value that does not parse: <c>Failed to bind parameter "double? lon" from "abc".</c></summary>
+    [System.Text.RegularExpressions.GeneratedRegex("""^(?:Failed to bind|Required) parameter "[^"]* (?<name>[A-Za-z_][A-Za-z0-9_]*)" """, System.Text.RegularExpressions.RegexOptions.CultureInvariant, 100)]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
 
     private static string JsonField(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');

@@ -5,9 +5,12 @@ using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Common;
 using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
+using CivicGrid.Server.Features.Geocoding;
+using CivicGrid.Server.Features.Intake.Classification;
 using CivicGrid.Server.Features.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using NetTopologySuite.Geometries;
 using GridEntity = CivicGrid.Domain.CityModel.UnitGrid;
 
 namespace CivicGrid.E2E.Tests.Infrastructure;
@@ -91,6 +94,19 @@ public sealed class E2EDistrict
             }
 
             scope.ServiceProvider.GetRequiredService<GridLocator>().Invalidate();
+            db.Landmarks.AddRange(DongchengDemo.LoadLandmarks().Select(l => new Landmark
+            {
+                NameZh = l.NameZh,
+                NameEn = l.NameEn,
+                Aliases = [.. l.Aliases],
+                Kind = l.Kind,
+                Longitude = l.Position.Longitude,
+                Latitude = l.Position.Latitude,
+                Path = l.Path is { Count: >= 2 } path ? new LineString([.. path.Select(p => new Coordinate(p.Longitude, p.Latitude))]) { SRID = 4326 } : null,
+            }));
+            db.ChangeTracker.DetectChanges();
+            await db.SaveChangesAsync();
+            scope.ServiceProvider.GetRequiredService<Gazetteer>().Invalidate();
             var grids = partition.Grids;
             var places = Enumerable.Range(0, 60).Select(i => grids[(int)((i * 7919L + 13) % grids.Count)]).Select(g => (g.Centroid.X, g.Centroid.Y)).ToList();
             var district = new E2EDistrict(services, clock, places, partition.Streets.Count);
@@ -102,6 +118,26 @@ public sealed class E2EDistrict
     /// <summary>Reports a case now, as the inspector, through the API's use case; returns it.</summary>
     public Task<CaseDto> ReportAsync(string description, string categoryCode = "06010", string? reporterName = null, string? reporterPhone = null) =>
         ReportAtAsync(description, categoryCode, TimeSpan.Zero, reporterName, reporterPhone);
+
+    /// <summary>Reports a case now at a given WGS-84 position, as the inspector; returns it.</summary>
+    public Task<CaseDto> ReportAtAsync(string description, string categoryCode, double lon, double lat) =>
+        AtAsync(TimeSpan.Zero, async commands => await commands.CreateAsync(
+            new CreateCaseRequest { Description = description, CategoryCode = categoryCode, Longitude = lon, Latitude = lat },
+            await ActorAsync(commands, "inspector"),
+            default));
+
+    /// <summary>Trains and installs a small report classifier from what people report here (once per server).</summary>
+    public void TrainClassifier()
+    {
+        var classifier = _services.GetRequiredService<ReportClassifier>();
+        if (classifier.Current() is not null)
+        {
+            return;
+        }
+
+        string[] frames = ["{0}", "这里{0}，请尽快处理", "市民反映：{0}", "{0}，已经好几天了"];
+        classifier.Save(classifier.Train(Mix.SelectMany(m => frames.Select(f => (string.Format(System.Globalization.CultureInfo.InvariantCulture, f, m.Text), m.Code)))));
+    }
 
     /// <summary>Performs a workflow step now, as the named user, through the API's use case.</summary>
     public Task<CaseDto> StepAsync(CaseDto c, string userName, string action, string? note = null, string? result = null, bool? passed = null) =>

@@ -45,6 +45,19 @@ internal sealed class UnitGridConfiguration : IEntityTypeConfiguration<UnitGrid>
     }
 }
 
+internal sealed class LandmarkConfiguration : IEntityTypeConfiguration<Landmark>
+{
+    public void Configure(EntityTypeBuilder<Landmark> b)
+    {
+        b.ToTable("landmarks");
+        b.HasKey(l => l.Id);
+        b.Property(l => l.NameZh).HasMaxLength(Landmark.MaxNameLength);
+        b.Property(l => l.NameEn).HasMaxLength(Landmark.MaxNameLength * 2);
+        b.PrimitiveCollection(l => l.Aliases);
+        b.HasIndex(l => l.NameZh);
+    }
+}
+
 internal sealed class ResponsibilityGridConfiguration : IEntityTypeConfiguration<ResponsibilityGrid>
 {
     public void Configure(EntityTypeBuilder<ResponsibilityGrid> b)

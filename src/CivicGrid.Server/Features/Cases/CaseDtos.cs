@@ -31,6 +31,9 @@ public sealed record CreateCaseRequest
     public string? ReporterName { get; init; }
 
     public string? ReporterPhone { get; init; }
+
+    /// <summary>How the caller wants to hear about the case (none or sms); only with a name or phone number.</summary>
+    public NotifyBy? ReporterNotifyBy { get; init; }
 }
 
 /// <summary>A workflow step: <c>{"action": "dispatch", "departmentId": "..."}</c>.</summary>

@@ -119,11 +119,11 @@ public sealed partial class CaseCommands
         return (grid.CentroidLongitude, grid.CentroidLatitude, new GridLocation(grid.Code, grid.CommunityCode, grid.StreetCode));
     }
 
-    /// <summary>A caller on the hotline (a name or a phone number given) is linked as the case's reporter.</summary>
+    /// <summary>A caller on the hotline (a name or a phone number given) is linked as the case's reporter, told as they chose.</summary>
     private static ReporterContact? Reporter(CreateCaseRequest request) =>
         string.IsNullOrWhiteSpace(request.ReporterName) && string.IsNullOrWhiteSpace(request.ReporterPhone)
             ? null
-            : new ReporterContact(request.ReporterName, request.ReporterPhone, null, NotifyBy.None);
+            : new ReporterContact(request.ReporterName, request.ReporterPhone, null, request.ReporterNotifyBy ?? NotifyBy.None);
 
     private static CaseSource DefaultSource(Role role) => role switch
     {

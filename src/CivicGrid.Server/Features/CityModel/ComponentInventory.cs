@@ -38,7 +38,7 @@ public static class ComponentInventory
         return admin;
     }
 
-    private static async Task<IResult> AddComponentAsync(AddComponentRequest request, CivicGridDbContext db, GridLocator grids, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> AddComponentAsync(AddComponentRequest request, CivicGridDbContext db, GridLocator grids, Geocoding.Gazetteer gazetteer, TimeProvider clock, CancellationToken ct)
     {
         if (!Domain.Grids.CategoryCode.IsValid(request.CategoryCode)
             || !await db.Categories.AnyAsync(c => c.Kind == CategoryKind.Component && c.Code == request.CategoryCode, ct))
@@ -101,6 +101,7 @@ public static class ComponentInventory
         };
         db.Components.Add(component);
         await db.SaveChangesAsync(ct);
+        gazetteer.Invalidate();
         return Results.Created($"/api/v1/components/{id}", new { id, gridCode = location.GridCode });
     }
 

@@ -6,6 +6,7 @@ using CivicGrid.Domain.Sla;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
+using CivicGrid.Server.Features.Intake;
 using CivicGrid.Server.Features.PersonalData;
 using CivicGrid.Server.Features.Security;
 using Microsoft.EntityFrameworkCore;
@@ -162,6 +163,28 @@ public sealed class ConsoleData(IServiceScopeFactory scopes, GridLocator grids, 
     {
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<CaseCommands>().CreateAsync(request, actor, ct);
+    }
+
+    /// <summary>The classifier's top categories for a description (empty without a trained model).</summary>
+    public async Task<IReadOnlyList<SuggestedCategory>> SuggestAsync(string description, int top, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ReportIntake>().SuggestAsync(description, top, ct);
+    }
+
+    /// <summary>Open cases nearby that may be the same problem (the same lookup as the citizen page).</summary>
+    public async Task<IReadOnlyList<DuplicateCandidate>> DuplicatesAsync(DuplicateQuery query, int top, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DuplicateFinder>().FindAsync(query, top, ct);
+    }
+
+    /// <summary>"Me too" from the hotline: the caller joins an open case as one more reporter instead of filing a new one.</summary>
+    public async Task<(string Number, string TrackingCode)> JoinAsync(string caseNumber, ReporterContact caller, Actor actor, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var joined = await scope.ServiceProvider.GetRequiredService<ReportIntake>().JoinAsync(caseNumber, caller, CaseSource.Hotline, actor, ct);
+        return (joined.Case.Number, joined.Case.TrackingCode);
     }
 
     /// <summary>The id of the case with this number, or null.</summary>

@@ -177,6 +177,39 @@ public sealed class ConsoleText
     public required IReadOnlyDictionary<Light, string> Lights { get; init; }
     public required IReadOnlyDictionary<CaseStage, string> Stages { get; init; }
     public required IReadOnlyDictionary<Urgency, string> Urgencies { get; init; }
+
+    // Hotline (12345)
+    public required string NavHotline { get; init; }
+    public required string HotlineTitle { get; init; }
+    public required string HotlineHint { get; init; }
+    public required string Caller { get; init; }
+    public required string CallerName { get; init; }
+    public required string CallerPhone { get; init; }
+    public required string Callback { get; init; }
+    public required string CallbackNone { get; init; }
+    public required string CallbackSms { get; init; }
+    public required string AddressSearch { get; init; }
+    public required string AddressSearchHint { get; init; }
+    public required string NoAddressFound { get; init; }
+    public required string ResolvedAddress { get; init; }
+    public required string ResponsibleDepartment { get; init; }
+    public required string Suggestions { get; init; }
+    public required string NoSuggestions { get; init; }
+    public required string ChooseCategory { get; init; }
+    public required string PossibleDuplicates { get; init; }
+    public required string NoDuplicates { get; init; }
+    public required string MeToo { get; init; }
+    public required string MetresAway { get; init; }
+    public required string FileCall { get; init; }
+    public required string FileCallHint { get; init; }
+    public required string CallFiled { get; init; }
+    public required string CallJoined { get; init; }
+    public required string ReadToCaller { get; init; }
+    public required string CaseNumber { get; init; }
+    public required string TrackingCode { get; init; }
+    public required string NextCall { get; init; }
+    public required string OpenCase { get; init; }
+    public required IReadOnlyDictionary<Domain.Geography.GazetteerKind, string> PlaceKinds { get; init; }
     public required IReadOnlyDictionary<CaseSource, string> Sources { get; init; }
     public required IReadOnlyDictionary<TimeLimitUnit, string> Units { get; init; }
     public required IReadOnlyDictionary<string, string> Fields { get; init; }
@@ -333,6 +366,44 @@ public sealed class ConsoleText
         AddressOptional = "地址（可选）",
         Submit = "提交上报",
         Reported = "已上报，案卷编号 {0}",
+        NavHotline = "12345 热线",
+        HotlineTitle = "12345 热线受理",
+        HotlineHint = "Tab 切换输入框；地址框中 ↑↓ 选择、Enter 确定；Ctrl+Enter 提交。",
+        Caller = "来电人",
+        CallerName = "姓名",
+        CallerPhone = "电话",
+        Callback = "答复方式",
+        CallbackNone = "不需答复",
+        CallbackSms = "短信告知进度",
+        AddressSearch = "地址 / 地标 / 部件编号",
+        AddressSearchHint = "输入地名、道路、社区或部件编号",
+        NoAddressFound = "未找到该地址，可在地图上点选位置。",
+        ResolvedAddress = "定位",
+        ResponsibleDepartment = "责任部门",
+        Suggestions = "建议类别",
+        NoSuggestions = "输入描述后显示建议类别。",
+        ChooseCategory = "请选择类别",
+        PossibleDuplicates = "附近同类未结案卷",
+        NoDuplicates = "附近没有同类未结案卷。",
+        MeToo = "同一问题，登记为附议",
+        MetresAway = "{0} 米",
+        FileCall = "提交立案",
+        FileCallHint = "Ctrl+Enter",
+        CallFiled = "已受理，请告知来电人：",
+        CallJoined = "已登记为附议（同一问题已有案卷），请告知来电人：",
+        ReadToCaller = "请向来电人复述以下信息",
+        CaseNumber = "案卷编号",
+        TrackingCode = "查询码",
+        NextCall = "下一个来电",
+        OpenCase = "查看案卷",
+        PlaceKinds = new Dictionary<Domain.Geography.GazetteerKind, string>
+        {
+            [Domain.Geography.GazetteerKind.Street] = "街道",
+            [Domain.Geography.GazetteerKind.Community] = "社区",
+            [Domain.Geography.GazetteerKind.Road] = "道路",
+            [Domain.Geography.GazetteerKind.Landmark] = "地标",
+            [Domain.Geography.GazetteerKind.Component] = "部件",
+        },
         Statuses = new Dictionary<CaseStatus, string>
         {
             [CaseStatus.Reported] = "待受理",
@@ -397,6 +468,9 @@ public sealed class ConsoleText
             ["longitude"] = "位置",
             ["latitude"] = "位置",
             ["gridCode"] = "单元网格",
+            ["phone"] = "来电人电话",
+            ["reporterName"] = "来电人姓名",
+            ["reporterPhone"] = "来电人电话",
         },
         ActionReport = "上报",
         ActionOverdue = "超时",
@@ -530,6 +604,44 @@ public sealed class ConsoleText
         AddressOptional = "Address (optional)",
         Submit = "Submit report",
         Reported = "Reported as case {0}",
+        NavHotline = "12345 hotline",
+        HotlineTitle = "12345 hotline call",
+        HotlineHint = "Tab between fields; in the address box ↑↓ choose and Enter takes it; Ctrl+Enter files the call.",
+        Caller = "Caller",
+        CallerName = "Name",
+        CallerPhone = "Phone",
+        Callback = "Reply by",
+        CallbackNone = "No reply needed",
+        CallbackSms = "SMS with progress",
+        AddressSearch = "Address / landmark / component id",
+        AddressSearchHint = "Type a place, road, community or component id",
+        NoAddressFound = "No such place; pick the position on the map.",
+        ResolvedAddress = "Located",
+        ResponsibleDepartment = "Responsible department",
+        Suggestions = "Suggested categories",
+        NoSuggestions = "Suggestions appear as you type the description.",
+        ChooseCategory = "Choose a category",
+        PossibleDuplicates = "Open cases of the same kind nearby",
+        NoDuplicates = "No open case of the same kind nearby.",
+        MeToo = "Same problem: add the caller to it",
+        MetresAway = "{0} m",
+        FileCall = "File the call",
+        FileCallHint = "Ctrl+Enter",
+        CallFiled = "Filed. Tell the caller:",
+        CallJoined = "Added to the existing case (same problem). Tell the caller:",
+        ReadToCaller = "Read these to the caller",
+        CaseNumber = "Case number",
+        TrackingCode = "Tracking code",
+        NextCall = "Next call",
+        OpenCase = "Open the case",
+        PlaceKinds = new Dictionary<Domain.Geography.GazetteerKind, string>
+        {
+            [Domain.Geography.GazetteerKind.Street] = "street",
+            [Domain.Geography.GazetteerKind.Community] = "community",
+            [Domain.Geography.GazetteerKind.Road] = "road",
+            [Domain.Geography.GazetteerKind.Landmark] = "landmark",
+            [Domain.Geography.GazetteerKind.Component] = "component",
+        },
         Statuses = new Dictionary<CaseStatus, string>
         {
             [CaseStatus.Reported] = "Reported",
@@ -641,6 +753,9 @@ public sealed class ConsoleText
             ["longitude"] = "position",
             ["latitude"] = "position",
             ["gridCode"] = "unit grid",
+            ["phone"] = "caller's phone",
+            ["reporterName"] = "caller's name",
+            ["reporterPhone"] = "caller's phone",
         },
         ActionReport = "Report",
         ActionOverdue = "Overdue",

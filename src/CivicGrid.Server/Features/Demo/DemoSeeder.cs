@@ -7,9 +7,11 @@ using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Common;
 using CivicGrid.Server.Features.Calendar;
 using CivicGrid.Server.Features.CityModel;
+using CivicGrid.Server.Features.Geocoding;
 using CivicGrid.Server.Features.Platform;
 using CivicGrid.Server.Features.Users;
 using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
 using GridEntity = CivicGrid.Domain.CityModel.UnitGrid;
 
 namespace CivicGrid.Server.Features.Demo;
@@ -25,6 +27,7 @@ public sealed partial class DemoSeeder(
     UserAdministration users,
     SlaPolicyProvider slaProvider,
     GridLocator locator,
+    Gazetteer gazetteer,
     TimeProvider clock,
     IConfiguration configuration,
     ILogger<DemoSeeder> logger)
@@ -83,10 +86,12 @@ public sealed partial class DemoSeeder(
         await SeedUsersAsync(departments, partition, ct);
         await SeedComponentsAsync(partition, departments, random, ct);
         locator.Invalidate();
+        var landmarks = await SeedLandmarksAsync(ct);
+        gazetteer.Invalidate();
         var cases = await SeedHistoryAsync(partition, departments, random, ct);
         db.ChangeTracker.AutoDetectChangesEnabled = true;
         var seconds = (clock.GetUtcNow() - started).TotalSeconds;
-        LogSeeded(logger, partition.Streets.Count, partition.Communities.Count, partition.Grids.Count, cases, seconds);
+        LogSeeded(logger, partition.Streets.Count, partition.Communities.Count, partition.Grids.Count, landmarks, cases, seconds);
     }
 
     private async Task SeedGeographyAsync(DistrictPartition partition, CancellationToken ct)
@@ -104,6 +109,34 @@ public sealed partial class DemoSeeder(
             CentroidLatitude = g.Centroid.Y,
         }));
         await SaveAsync(ct);
+    }
+
+    /// <summary>The gazetteer's real places (approximate public positions); any the grids do not cover are left out.</summary>
+    private async Task<int> SeedLandmarksAsync(CancellationToken ct)
+    {
+        var added = 0;
+        foreach (var l in DongchengDemo.LoadLandmarks())
+        {
+            if (await locator.LocateAsync(l.Position.Longitude, l.Position.Latitude, ct) is null)
+            {
+                continue;
+            }
+
+            db.Landmarks.Add(new Landmark
+            {
+                NameZh = l.NameZh,
+                NameEn = l.NameEn,
+                Aliases = [.. l.Aliases],
+                Kind = l.Kind,
+                Longitude = l.Position.Longitude,
+                Latitude = l.Position.Latitude,
+                Path = l.Path is { Count: >= 2 } path ? new LineString([.. path.Select(p => new Coordinate(p.Longitude, p.Latitude))]) { SRID = 4326 } : null,
+            });
+            added++;
+        }
+
+        await SaveAsync(ct);
+        return added;
     }
 
     private async Task<Dictionary<string, Department>> SeedDepartmentsAsync(CancellationToken ct)
@@ -382,6 +415,6 @@ public sealed partial class DemoSeeder(
         db.ChangeTracker.Clear();
     }
 
-    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Demo district seeded: {Streets} streets, {Communities} communities, {Grids} grids, {Cases} past cases in {Seconds:F1} s")]
-    private static partial void LogSeeded(ILogger logger, int streets, int communities, int grids, int cases, double seconds);
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Demo district seeded: {Streets} streets, {Communities} communities, {Grids} grids, {Landmarks} landmarks, {Cases} past cases in {Seconds:F1} s")]
+    private static partial void LogSeeded(ILogger logger, int streets, int communities, int grids, int landmarks, int cases, double seconds);
 }

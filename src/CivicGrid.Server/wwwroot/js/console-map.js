@@ -79,7 +79,7 @@ export function createMap(element, options, dotnet) {
     }
 
     let pickMarker = null;
-    function setPick(lon, lat) {
+    function setPick(lon, lat, pan) {
         if (pickMarker) {
             pickMarker.remove();
             pickMarker = null;
@@ -94,6 +94,9 @@ export function createMap(element, options, dotnet) {
                 fillOpacity: 1,
                 interactive: false,
             }).addTo(map);
+            if (pan) {
+                map.setView([lat, lon], Math.max(map.getZoom(), 16));
+            }
         }
     }
 

@@ -99,7 +99,7 @@ public sealed class ConsolePagesTests(ConsoleApp app) : ConsoleTest(app)
         await ConsoleReadyAsync(page);
 
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Case queue");
-        await Assertions.Expect(page.Locator(".mud-nav-link")).ToHaveTextAsync(["Overview", "Cases", "Report"]);
+        await Assertions.Expect(page.Locator(".mud-nav-link")).ToHaveTextAsync(["Overview", "Cases", "Report", "12345 hotline"]);
         await Assertions.Expect(page.GetByTestId("current-user")).ToContainTextAsync("Dispatcher");
         await Assertions.Expect(page.GetByTestId("logout")).ToHaveTextAsync("Sign out");
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");

@@ -20,6 +20,7 @@ public sealed class ConsoleTextTests
         AssertComplete(t.Lights);
         AssertComplete(t.Stages);
         AssertComplete(t.Urgencies);
+        AssertComplete(t.PlaceKinds);
         AssertComplete(t.Sources);
         AssertComplete(t.Units);
     }

@@ -305,6 +305,24 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "landmarks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NameZh = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Aliases = table.Column<string>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Longitude = table.Column<double>(type: "REAL", nullable: false),
+                    Latitude = table.Column<double>(type: "REAL", nullable: false),
+                    Path = table.Column<byte[]>(type: "BLOB", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_landmarks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "notification_deliveries",
                 columns: table => new
                 {
@@ -1159,6 +1177,11 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_landmarks_NameZh",
+                table: "landmarks",
+                column: "NameZh");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_notification_deliveries_NoticeId_ReporterId_Channel",
                 table: "notification_deliveries",
                 columns: new[] { "NoticeId", "ReporterId", "Channel" },
@@ -1350,6 +1373,9 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "landmarks");
 
             migrationBuilder.DropTable(
                 name: "notification_deliveries");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CivicGrid.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(CivicGridDbContext))]
-    [Migration("20261204171715_Initial")]
+    [Migration("20261204184020_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -545,6 +545,47 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("departments", (string)null);
+                });
+
+            modelBuilder.Entity("CivicGrid.Domain.CityModel.Landmark", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Aliases")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Latitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Path")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameZh");
+
+                    b.ToTable("landmarks", (string)null);
                 });
 
             modelBuilder.Entity("CivicGrid.Domain.CityModel.ResponsibilityGrid", b =>

@@ -311,6 +311,24 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "landmarks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    NameZh = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    NameEn = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Aliases = table.Column<List<string>>(type: "text[]", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Longitude = table.Column<double>(type: "double precision", nullable: false),
+                    Latitude = table.Column<double>(type: "double precision", nullable: false),
+                    Path = table.Column<Geometry>(type: "geometry", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_landmarks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "notification_deliveries",
                 columns: table => new
                 {
@@ -1165,6 +1183,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_landmarks_NameZh",
+                table: "landmarks",
+                column: "NameZh");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_notification_deliveries_NoticeId_ReporterId_Channel",
                 table: "notification_deliveries",
                 columns: new[] { "NoticeId", "ReporterId", "Channel" },
@@ -1357,6 +1380,9 @@ namespace CivicGrid.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "landmarks");
 
             migrationBuilder.DropTable(
                 name: "notification_deliveries");
