@@ -37,6 +37,12 @@ public static class Permission
     /// <summary>Upload attachments to a case.</summary>
     public const string CasesAttach = "cases.attach";
 
+    /// <summary>
+    /// The intake queue: reports the classifier was not sure enough of to file on its own, with its
+    /// suggestions; confirm or correct the category (受理员).
+    /// </summary>
+    public const string IntakeQueue = "intake.queue";
+
     /// <summary>Users, roles, data scopes, passwords, sessions.</summary>
     public const string UsersManage = "users.manage";
 

@@ -1,11 +1,11 @@
 using System.Globalization;
 using CivicGrid.Domain.Cases;
-using CivicGrid.Domain.CityModel;
 using CivicGrid.Domain.Identity;
 using CivicGrid.Domain.Telemetry;
 using CivicGrid.Domain.Telemetry.Rules;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Calendar;
+using CivicGrid.Server.Features.Cases;
 using Microsoft.EntityFrameworkCore;
 
 namespace CivicGrid.Server.Features.Sensing;
@@ -15,7 +15,7 @@ namespace CivicGrid.Server.Features.Sensing;
 /// reported → filed → dispatched to the responsible department), updates it, or clears it (and
 /// notes in a case not yet handled that the alarm cleared).
 /// </summary>
-public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvider sla, SensingMetrics metrics, SensingLiveFeed live, ILogger<AlarmActions> logger)
+public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvider sla, AutoDispatch dispatch, SensingMetrics metrics, SensingLiveFeed live, ILogger<AlarmActions> logger)
 {
     /// <summary>The actor of automatic steps: the sensing system, acting with a supervisor's rights to file and dispatch.</summary>
     public static Actor SensingActor { get; } = new(Guid.Empty, "物联感知（系统）", Role.Supervisor, null);
@@ -150,12 +150,7 @@ public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvide
 
         // A sensor reading needs no verification: the system files it and sends it to the department in charge.
         @case.Apply(new CaseTransition(CaseAction.File) { Note = $"告警 {alarm.Id} 自动立案" }, SensingActor, at, policy);
-        var rules = await db.ResponsibilityRules.AsNoTracking().ToListAsync(ct);
-        var department = ResponsibilityRule.Resolve(rules, mapping.CategoryCode, device.StreetCode) ?? device.DepartmentId;
-        if (department is { } d && await db.Departments.AnyAsync(x => x.Id == d && x.IsActive, ct))
-        {
-            @case.Apply(new CaseTransition(CaseAction.Dispatch) { DepartmentId = d, Note = "按责任规则自动派遣" }, SensingActor, at, policy);
-        }
+        await dispatch.DispatchAsync(@case, SensingActor, "按责任规则自动派遣", at, policy, fallback: device.DepartmentId, ct);
 
         db.Cases.Add(@case);
         return @case;
