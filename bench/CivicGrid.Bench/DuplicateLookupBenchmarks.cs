@@ -13,7 +13,7 @@ namespace CivicGrid.Bench;
 /// invocation looks up positions of existing cases (so the 300 m box always holds some), with and
 /// without a category, and a description.
 /// </summary>
-public class DuplicateLookupBenchmarks
+public class DuplicateLookupBenchmarks : IDisposable
 {
     private const int Lookups = 64;
     private CivicGridDbContext _db = null!;
@@ -50,7 +50,11 @@ public class DuplicateLookupBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _db.Dispose();
+    public void Dispose()
+    {
+        _db?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Benchmark(OperationsPerInvoke = Lookups)]
     public async Task<int> FindAsync_Top5()
