@@ -193,6 +193,8 @@ namespace CivicGrid.Migrations.Postgres.Migrations
 
                     b.HasIndex("StreetCode", "ReportedAt");
 
+                    b.HasIndex("Status", "Longitude", "Latitude");
+
                     b.ToTable("cases", (string)null);
                 });
 

@@ -186,6 +186,8 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
                     b.HasIndex("StreetCode", "ReportedAt");
 
+                    b.HasIndex("Status", "Longitude", "Latitude");
+
                     b.ToTable("cases", (string)null);
                 });
 

@@ -1061,6 +1061,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 column: "ReporterPhoneIndex");
 
             migrationBuilder.CreateIndex(
+                name: "IX_cases_Status_Longitude_Latitude",
+                table: "cases",
+                columns: new[] { "Status", "Longitude", "Latitude" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_cases_Status_ReportedAt",
                 table: "cases",
                 columns: new[] { "Status", "ReportedAt" });
