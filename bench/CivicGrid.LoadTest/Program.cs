@@ -18,6 +18,7 @@ public static class Program
         var root = new RootCommand("CivicGrid load tool: create / list scenarios over HTTP, seed-bulk into the database.");
         root.Add(BuildCreate());
         root.Add(BuildList());
+        root.Add(BuildOpen311());
         root.Add(BuildSeedBulk());
         root.Add(BuildSeedDevices());
         root.Add(BuildIngest());
@@ -116,6 +117,39 @@ public static class Program
         http.AddTo(command);
         command.Add(pages);
         command.SetAction((p, ct) => RunAsync(() => ListScenario.RunAsync(http.Read(p), p.GetValue(pages), ct)));
+        return command;
+    }
+
+    private static Command BuildOpen311()
+    {
+        var http = new HttpOptions();
+        var apiKey = new Option<string>("--api-key")
+        {
+            Description = "Open311 API key (default: $CIVICGRID_DEMO_API_KEY).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CIVICGRID_DEMO_API_KEY") ?? string.Empty,
+        };
+        var service = new Option<string>("--service-code") { Description = "service_code of the requests.", DefaultValueFactory = _ => "06010" };
+        var postEvery = new Option<int>("--post-every") { Description = "Every N-th request is a POST; the others alternate between the list and one request.", DefaultValueFactory = _ => 3 };
+        var command = new Command("open311", "Open311 GeoReport v2: POST requests.json and GET requests.json / requests/{id}.json from concurrent clients; throughput and latency per operation.");
+        http.AddTo(command);
+        command.Add(apiKey);
+        command.Add(service);
+        command.Add(postEvery);
+        command.SetAction((p, ct) => RunAsync(() =>
+        {
+            var key = p.GetValue(apiKey);
+            if (string.IsNullOrEmpty(key))
+            {
+                throw new ArgumentException("Give --api-key or set CIVICGRID_DEMO_API_KEY.");
+            }
+
+            if (p.GetValue(postEvery) < 1)
+            {
+                throw new ArgumentException("--post-every must be at least 1.");
+            }
+
+            return Open311Scenario.RunAsync(http.Read(p), key, p.GetValue(service)!, p.GetValue(postEvery), ct);
+        }));
         return command;
     }
 

@@ -17,7 +17,7 @@ public static class CaseTables
 {
     public static readonly string[] Cases =
     [
-        "Id", "Number", "Status", "Description", "CategoryCode", "Urgency", "Source", "Longitude", "Latitude", "Address",
+        "Id", "Number", "TrackingCode", "Status", "Description", "CategoryCode", "Urgency", "Source", "Longitude", "Latitude", "Address",
         "GridCode", "CommunityCode", "StreetCode", "ComponentId", "ReporterName", "ReporterPhone", "ReportedById", "DepartmentId",
         "Verified", "CheckPassed", "PendingRequest", "RequestedExtension", "DuplicateOfId", "ReworkCount", "ReturnCount", "UrgeCount",
         "PostponementCount", "CurrentStage", "CurrentWarnAt", "CurrentDueAt", "IsOverdue", "ReportedAt", "UpdatedAt", "ClosedAt", "Version",
@@ -34,7 +34,7 @@ public static class CaseTables
 
     public static object?[] CaseValues(SyntheticCase c) =>
     [
-        c.Id, c.Number, c.Status.ToString(), c.Description, c.CategoryCode, c.Urgency.ToString(), c.Source.ToString(), c.Longitude, c.Latitude, null,
+        c.Id, c.Number, TrackingCodes.New(), c.Status.ToString(), c.Description, c.CategoryCode, c.Urgency.ToString(), c.Source.ToString(), c.Longitude, c.Latitude, null,
         c.GridCode, c.CommunityCode, c.StreetCode, null, null, null, c.ReportedById, c.DepartmentId,
         null, c.CheckPassed, nameof(PendingRequest.None), null, c.DuplicateOfId, c.ReworkCount, 0, 0,
         c.PostponementCount, c.CurrentStage?.ToString(), c.CurrentWarnAt, c.CurrentDueAt, c.IsOverdue, c.ReportedAt, c.UpdatedAt, c.ClosedAt, SyntheticCase.Version,

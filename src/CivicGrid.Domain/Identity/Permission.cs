@@ -43,6 +43,12 @@ public static class Permission
     /// <summary>The inspector's patrol page (<c>/inspector</c>): one-tap reports and the verification and check tasks nearby.</summary>
     public const string InspectionUse = "inspection.use";
 
+    /// <summary>
+    /// The intake queue: reports the classifier was not sure enough of to file on its own, with its
+    /// suggestions; confirm or correct the category (受理员).
+    /// </summary>
+    public const string IntakeQueue = "intake.queue";
+
     /// <summary>Users, roles, data scopes, passwords, sessions.</summary>
     public const string UsersManage = "users.manage";
 

@@ -58,6 +58,8 @@ public sealed class CivicGridDbContext(DbContextOptions<CivicGridDbContext> opti
 
     public DbSet<NotificationDeliveryRecord> NotificationDeliveries => Set<NotificationDeliveryRecord>();
 
+    public DbSet<IntakeClassification> IntakeClassifications => Set<IntakeClassification>();
+
     public DbSet<WeChatConversation> WeChatConversations => Set<WeChatConversation>();
 
     public DbSet<WeChatInboundMessage> WeChatInboundMessages => Set<WeChatInboundMessage>();

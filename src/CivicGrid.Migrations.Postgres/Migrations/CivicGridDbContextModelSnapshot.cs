@@ -199,6 +199,8 @@ namespace CivicGrid.Migrations.Postgres.Migrations
 
                     b.HasIndex("StreetCode", "ReportedAt");
 
+                    b.HasIndex("Status", "Longitude", "Latitude");
+
                     b.ToTable("cases", (string)null);
                 });
 
@@ -1377,6 +1379,57 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.IntakeClassification", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ChosenCategoryCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)");
+
+                    b.Property<DateTimeOffset>("ClassifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("SuggestedCategoryCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)");
+
+                    b.Property<string>("SuggestionsJson")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("CaseId");
+
+                    b.HasIndex("Outcome", "ClassifiedAt");
+
+                    b.ToTable("intake_classifications", (string)null);
+                });
+
             modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.NotificationDeliveryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -2062,6 +2115,15 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                     b.HasOne("CivicGrid.Domain.Telemetry.Alarm", null)
                         .WithMany("History")
                         .HasForeignKey("AlarmId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.IntakeClassification", b =>
+                {
+                    b.HasOne("CivicGrid.Domain.Cases.Case", null)
+                        .WithOne()
+                        .HasForeignKey("CivicGrid.Infrastructure.Persistence.IntakeClassification", "CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -70,6 +70,8 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => c.ReportedAt);
         b.HasIndex(c => c.CurrentDueAt);
         b.HasIndex(c => new { c.Longitude, c.Latitude });
+        // Duplicate lookup (open cases near a position): the few open cases first, then the position box.
+        b.HasIndex(c => new { c.Status, c.Longitude, c.Latitude });
     }
 }
 

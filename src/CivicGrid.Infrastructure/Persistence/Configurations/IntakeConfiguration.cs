@@ -48,3 +48,21 @@ internal sealed class NotificationDeliveryConfiguration : IEntityTypeConfigurati
         b.HasIndex(d => new { d.NoticeId, d.ReporterId, d.Channel }).IsUnique();
     }
 }
+
+internal sealed class IntakeClassificationConfiguration : IEntityTypeConfiguration<IntakeClassification>
+{
+    public void Configure(EntityTypeBuilder<IntakeClassification> b)
+    {
+        b.ToTable("intake_classifications");
+        b.HasKey(c => c.CaseId);
+        b.Property(c => c.SuggestionsJson).HasMaxLength(2000);
+        b.Property(c => c.SuggestedCategoryCode).HasMaxLength(5);
+        b.Property(c => c.ChosenCategoryCode).HasMaxLength(5);
+        b.Property(c => c.Model).HasMaxLength(300);
+        b.Property(c => c.Outcome).HasConversion<string>().HasMaxLength(16);
+
+        // The operator queue: queued rows, oldest first.
+        b.HasIndex(c => new { c.Outcome, c.ClassifiedAt });
+        b.HasOne<Case>().WithOne().HasForeignKey<IntakeClassification>(c => c.CaseId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -8,7 +8,11 @@ public sealed record CreateCaseRequest
 {
     public string? Description { get; init; }
 
-    /// <summary>5-digit event/matter code (GB/T 47678.5).</summary>
+    /// <summary>
+    /// 5-digit event/matter code (GB/T 47678.5). Leave it out to let the report classifier choose: the
+    /// case is then filed and dispatched by the system when the classifier is confident enough, and
+    /// otherwise waits in the intake queue (<c>GET /api/v1/intake/queue</c>).
+    /// </summary>
     public string? CategoryCode { get; init; }
 
     public Urgency? Urgency { get; init; }

@@ -13,6 +13,7 @@ public static class CaseEndpoints
             .ValidateOnStart();
         builder.Services.AddSingleton<AttachmentStore>();
         builder.Services.AddScoped<CaseCommands>();
+        builder.Services.AddScoped<AutoDispatch>();
         builder.Services.AddHostedService<DeadlineJob>();
         return builder;
     }

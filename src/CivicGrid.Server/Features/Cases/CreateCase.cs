@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using CivicGrid.Domain.Cases;
-using CivicGrid.Domain.CityModel;
 using CivicGrid.Domain.Common;
 using CivicGrid.Domain.Identity;
 using CivicGrid.Domain.Sla;
@@ -33,16 +32,8 @@ public sealed partial class CaseCommands
             throw new DomainValidationException("description", "Describe the problem.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.CategoryCode))
-        {
-            throw new DomainValidationException("categoryCode", "A category code is required.");
-        }
-
-        var categoryExists = await Db.Categories.AnyAsync(c => c.Kind == CategoryKind.Event && c.Code == request.CategoryCode && c.IsActive, ct);
-        if (!categoryExists)
-        {
-            throw new DomainValidationException("categoryCode", $"'{request.CategoryCode}' is not an active event category.");
-        }
+        // No category given: the classifier chooses, and the report is routed on its confidence.
+        var choice = await intake.ResolveCategoryAsync(request.CategoryCode, request.Description, ct);
 
         var (lon, lat, location) = await PlaceAsync(request, Db, Grids, ct);
         if (request.ComponentId is { } componentId && !await Db.Components.AnyAsync(c => c.Id == componentId, ct))
@@ -56,7 +47,7 @@ public sealed partial class CaseCommands
         var filed = await intake.ReportInTransactionAsync(new CaseReport
         {
             Description = request.Description,
-            CategoryCode = request.CategoryCode,
+            CategoryCode = choice.CategoryCode,
             Urgency = request.Urgency ?? Urgency.Normal,
             Source = request.Source ?? DefaultSource(actor.Role),
             Longitude = lon,
@@ -68,7 +59,7 @@ public sealed partial class CaseCommands
             ComponentId = request.ComponentId,
             ReporterName = request.ReporterName,
             ReporterPhone = request.ReporterPhone,
-        }, actor, Reporter(request), now, sla, ct);
+        }, actor, Reporter(request), choice.Verdict, now, sla, ct);
         var @case = filed.Case;
         await Db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -187,6 +187,20 @@ public sealed class ConsoleData(IServiceScopeFactory scopes, GridLocator grids, 
         return (joined.Case.Number, joined.Case.TrackingCode);
     }
 
+    /// <summary>The intake queue as the actor sees it, through the same use case as <c>GET /api/v1/intake/queue</c>.</summary>
+    public async Task<Intake.IntakeQueuePage> IntakeQueueAsync(Actor actor, int limit, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Intake.IntakeQueue>().ListAsync(actor, limit, ct);
+    }
+
+    /// <summary>Files a queued report under a category, as <c>POST /api/v1/intake/queue/{id}/confirm</c> does.</summary>
+    public async Task<CaseDto> ConfirmIntakeAsync(Guid caseId, string categoryCode, Actor actor, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Intake.IntakeQueue>().ConfirmAsync(caseId, categoryCode, actor, ct);
+    }
+
     /// <summary>The id of the case with this number, or null.</summary>
     public async Task<Guid?> FindCaseIdAsync(string number, CancellationToken ct)
     {

@@ -97,6 +97,18 @@ public sealed class ConsoleText
     public required string TotalCases { get; init; }
     public required string Open { get; init; }
 
+    // Intake queue
+    public required string NavIntake { get; init; }
+    public required string IntakeTitle { get; init; }
+    public required string IntakeHint { get; init; }
+    public required string IntakeEmpty { get; init; }
+    public required string IntakeWaiting { get; init; }
+    public required string IntakeSuggestions { get; init; }
+    public required string IntakeOther { get; init; }
+    public required string IntakeFileUnder { get; init; }
+    public required string IntakeFiled { get; init; }
+    public required string IntakeFiledNoDepartment { get; init; }
+
     // Detail
     public required string CaseTitle { get; init; }
     public required string BackToQueue { get; init; }
@@ -288,6 +300,16 @@ public sealed class ConsoleText
         LegendRed = "超时",
         StatusCounts = "各状态案卷数",
         QueueTitle = "案卷列表",
+        NavIntake = "受理队列",
+        IntakeTitle = "受理队列（待确认分类）",
+        IntakeHint = "这些上报没有选择类别，分类器也不够确定（置信度低于 {0:P0}）。点击一个建议即按该类别立案并按责任规则派遣；也可改选其他类别，改选会用于模型再训练。",
+        IntakeEmpty = "没有等待确认分类的上报。",
+        IntakeWaiting = "共 {0} 件待确认",
+        IntakeSuggestions = "分类建议（点击确认）",
+        IntakeOther = "其他类别",
+        IntakeFileUnder = "按此类别立案",
+        IntakeFiled = "案件 {0} 已按「{1}」立案并派遣。",
+        IntakeFiledNoDepartment = "案件 {0} 已按「{1}」立案；没有责任规则，请派遣员派遣。",
         Status = "状态",
         Category = "问题类别",
         Street = "街道",
@@ -526,6 +548,16 @@ public sealed class ConsoleText
         LegendRed = "Overdue",
         StatusCounts = "Cases by status",
         QueueTitle = "Case queue",
+        NavIntake = "Intake queue",
+        IntakeTitle = "Intake queue (category to confirm)",
+        IntakeHint = "These reports came without a category and the classifier was not sure enough (confidence below {0:P0}). Click a suggestion to file the report under it and dispatch it by the responsibility rules, or pick another category; a different choice is used to retrain the model.",
+        IntakeEmpty = "No reports wait for a category.",
+        IntakeWaiting = "{0} waiting",
+        IntakeSuggestions = "Suggestions (click to confirm)",
+        IntakeOther = "Other category",
+        IntakeFileUnder = "File under this category",
+        IntakeFiled = "Case {0} filed as \"{1}\" and dispatched.",
+        IntakeFiledNoDepartment = "Case {0} filed as \"{1}\"; no responsibility rule applies, a dispatcher must dispatch it.",
         Status = "Status",
         Category = "Category",
         Street = "Street",

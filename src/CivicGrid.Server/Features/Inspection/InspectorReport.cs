@@ -112,7 +112,7 @@ public static class InspectorReport
                 CommunityCode = place.Location.CommunityCode,
                 StreetCode = place.Location.StreetCode,
                 ComponentId = component?.Id,
-            }, actor, null, now, sla, ct);
+            }, actor, null, verdict: null, now, sla, ct);
             db.CaseAttachments.AddRange(stored.Select(m => new CaseAttachment
             {
                 CaseId = filed.Case.Id,

@@ -1,3 +1,4 @@
+using CivicGrid.Domain.Identity;
 using CivicGrid.Server.Features.Intake.Pages;
 using CivicGrid.Server.Features.Security;
 
@@ -14,7 +15,12 @@ public static class IntakeFeature
 
     public static IHostApplicationBuilder AddIntake(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName)
+            .Validate(o => o.AutoFileThreshold >= 0 && double.IsFinite(o.AutoFileThreshold), "Intake:AutoFileThreshold must be a number ≥ 0 (above 1 turns automatic filing off).")
+            .Validate(o => o.QueueSuggestions is >= 1 and <= 10, "Intake:QueueSuggestions must be between 1 and 10.")
+            .ValidateOnStart();
         builder.Services.AddScoped<ReportIntake>();
+        builder.Services.AddScoped<IntakeQueue>();
         builder.Services.AddScoped<DuplicateFinder>();
         builder.Services.AddScoped<PublicCases>();
         return builder;
@@ -52,6 +58,16 @@ public static class IntakeFeature
             .RequireRateLimiting(RateLimits.PublicSubmit)
             .WithSummary("The reporter rates the result of a closed case (secret from the receipt); 2 stars or fewer, or a dispute, asks for a return visit.")
             .Produces<PublicCaseDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        // The operator queue of reports the classifier was not sure of (受理员).
+        var queue = app.MapGroup("/api/v1/intake").WithTags("Intake");
+        queue.MapGet("/queue", IntakeQueue.ListHandlerAsync).WithName("ListIntakeQueue").RequirePermission(Permission.IntakeQueue)
+            .WithSummary("Reports without a category that the classifier was not sure enough of, oldest first, with its top suggestions and probabilities.")
+            .Produces<IntakeQueuePage>().ProducesValidationProblem();
+        queue.MapPost("/queue/{caseId:guid}/confirm", IntakeQueue.ConfirmHandlerAsync).WithName("ConfirmIntakeCategory").RequirePermission(Permission.IntakeQueue)
+            .WithSummary("File a queued report under a suggested or another category; it is then dispatched by the responsibility rules, and a different category is kept as a correction for retraining.")
+            .Produces<Cases.CaseDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         app.MapGet("/report", CitizenPages.Report).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/track", CitizenPages.TrackForm).AllowAnonymous().ExcludeFromDescription();

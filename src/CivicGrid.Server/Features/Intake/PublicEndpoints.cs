@@ -60,7 +60,7 @@ internal static partial class PublicEndpoints
 
         var description = CheckDescription(Field("description"));
         var place = await intake.LocateAsync(Number(Field("longitude"), "longitude"), Number(Field("latitude"), "latitude"), Field("coordinateSystem"), ct);
-        var category = await intake.ResolveCategoryAsync(Field("categoryCode"), description, ct);
+        var choice = await intake.ResolveCategoryAsync(Field("categoryCode"), description, ct);
         var address = Field("address");
         if (address is { Length: > 256 })
         {
@@ -87,7 +87,7 @@ internal static partial class PublicEndpoints
             var filed = await intake.ReportInTransactionAsync(new CaseReport
             {
                 Description = description,
-                CategoryCode = category,
+                CategoryCode = choice.CategoryCode,
                 Source = CaseSource.Public,
                 Longitude = place.Longitude,
                 Latitude = place.Latitude,
@@ -97,7 +97,7 @@ internal static partial class PublicEndpoints
                 StreetCode = place.Location.StreetCode,
                 ReporterName = contact.Name,
                 ReporterPhone = contact.Phone,
-            }, ReportIntake.Citizen, contact, now, sla, ct);
+            }, ReportIntake.Citizen, contact, choice.Verdict, now, sla, ct);
             db.CaseAttachments.AddRange(stored.Select(m => new CaseAttachment
             {
                 CaseId = filed.Case.Id,
@@ -112,7 +112,7 @@ internal static partial class PublicEndpoints
             }));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            IntakeLog.PublicReportFiled(logger, filed.Case.Number, category, stored.Count);
+            IntakeLog.PublicReportFiled(logger, filed.Case.Number, choice.CategoryCode, stored.Count);
             risk.ReportSubmitted("ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
             return TypedResults.Created($"{IntakeFeature.PublicApi}/cases/{filed.Case.TrackingCode}", Receipt(filed, joined: false));
         }

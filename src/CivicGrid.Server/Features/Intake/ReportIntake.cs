@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using CivicGrid.Domain.Cases;
 using CivicGrid.Domain.CityModel;
 using CivicGrid.Domain.Common;
@@ -6,9 +8,11 @@ using CivicGrid.Domain.Geography;
 using CivicGrid.Domain.Identity;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Calendar;
+using CivicGrid.Server.Features.Cases;
 using CivicGrid.Server.Features.CityModel;
 using CivicGrid.Server.Features.Intake.Classification;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CivicGrid.Server.Features.Intake;
 
@@ -18,6 +22,16 @@ public sealed record IntakePlace(double Longitude, double Latitude, GridLocation
 /// <summary>A category the classifier suggests, with its names.</summary>
 public sealed record SuggestedCategory(string CategoryCode, string Name, string NameEn, double Probability);
 
+/// <summary>The classifier's verdict on a report that came without a category: its top suggestions and which model spoke.</summary>
+public sealed record ClassifierVerdict(IReadOnlyList<SuggestedCategory> Suggestions, string Model)
+{
+    /// <summary>The first suggestion.</summary>
+    public SuggestedCategory Top => Suggestions[0];
+}
+
+/// <summary>The category a report is filed under and, when the classifier chose it, its verdict (null when the reporter chose).</summary>
+public sealed record CategoryChoice(string CategoryCode, ClassifierVerdict? Verdict);
+
 /// <summary>A case filed through intake: the case, its reporter link and the reporter's one-time secret.</summary>
 public sealed record FiledReport(Case Case, CaseReporter? Reporter, string? Secret);
 
@@ -25,12 +39,25 @@ public sealed record FiledReport(Case Case, CaseReporter? Reporter, string? Secr
 /// 受理: the one way a report becomes a case, whatever the channel (the citizen page, Open311, the
 /// API and the console): resolve the position to grid, community and street (WGS-84, GCJ-02 or
 /// BD-09), suggest a category with the classifier when none is given, look up duplicates, and
-/// file — case number, tracking code and reporter link in the caller's transaction.
+/// file — case number, tracking code and reporter link in the caller's transaction. A report the
+/// classifier categorised is routed: filed and dispatched by the system when the classifier is
+/// confident enough (<see cref="IntakeOptions.AutoFileThreshold"/>), else left for the operator
+/// queue (<see cref="IntakeQueue"/>).
 /// </summary>
-public sealed class ReportIntake(CivicGridDbContext db, GridLocator grids, SlaPolicyProvider slaProvider, ReportClassifier classifier, TimeProvider clock)
+public sealed class ReportIntake(
+    CivicGridDbContext db,
+    GridLocator grids,
+    SlaPolicyProvider slaProvider,
+    ReportClassifier classifier,
+    AutoDispatch dispatch,
+    IOptions<IntakeOptions> options,
+    TimeProvider clock)
 {
     /// <summary>The actor of anonymous public reports.</summary>
     public static Actor Citizen { get; } = new(Guid.Empty, "市民", Role.Citizen, null);
+
+    /// <summary>The actor that files reports the classifier is sure of: the system, with a supervisor's rights to file and dispatch.</summary>
+    public static Actor IntakeSystem { get; } = new(Guid.Empty, "智能受理（系统）", Role.Supervisor, null);
 
     public CivicGridDbContext Db => db;
 
@@ -99,19 +126,25 @@ public sealed class ReportIntake(CivicGridDbContext db, GridLocator grids, SlaPo
         ];
     }
 
-    /// <summary>The category to file under: the one given (checked), else the classifier's first suggestion.</summary>
+    /// <summary>The classifier's verdict on a description (top suggestions as active categories); null when it has none (no model, or no known label).</summary>
+    public async Task<ClassifierVerdict?> ClassifyAsync(string description, CancellationToken ct)
+    {
+        var suggestions = await SuggestAsync(description, Math.Max(1, options.Value.QueueSuggestions), ct);
+        return suggestions.Count == 0 ? null : new ClassifierVerdict(suggestions, ModelName(classifier.Current()));
+    }
+
+    /// <summary>The category to file under: the one given (checked), else the classifier's first suggestion with its verdict.</summary>
     /// <exception cref="DomainValidationException">An unknown category, or none given and none suggested.</exception>
-    public async Task<string> ResolveCategoryAsync(string? given, string description, CancellationToken ct)
+    public async Task<CategoryChoice> ResolveCategoryAsync(string? given, string description, CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(given))
         {
-            return (await CategoryAsync(given.Trim(), ct)).Code;
+            return new CategoryChoice((await CategoryAsync(given.Trim(), ct)).Code, null);
         }
 
-        var suggested = await SuggestAsync(description, 1, ct);
-        return suggested.Count > 0
-            ? suggested[0].CategoryCode
-            : throw new DomainValidationException("categoryCode", "Choose a category (no suggestion could be made from the description).");
+        var verdict = await ClassifyAsync(description, ct)
+            ?? throw new DomainValidationException("categoryCode", "Choose a category (no suggestion could be made from the description).");
+        return new CategoryChoice(verdict.Top.CategoryCode, verdict);
     }
 
     /// <summary>
@@ -119,11 +152,21 @@ public sealed class ReportIntake(CivicGridDbContext db, GridLocator grids, SlaPo
     /// when <paramref name="contact"/> is given, links the reporter with a fresh secret. Saving is
     /// left to the caller, which may add more rows (attachments, channel records) first.
     /// </summary>
-    public async Task<FiledReport> ReportInTransactionAsync(CaseReport report, Actor actor, ReporterContact? contact, DateTimeOffset now, ISlaPolicy sla, CancellationToken ct)
+    /// <remarks>
+    /// With a <paramref name="verdict"/> (the classifier chose the category), the report is routed in
+    /// the same transaction: filed and dispatched by the system when the first suggestion reaches the
+    /// threshold, else queued for an operator; either way the verdict is kept with the case.
+    /// </remarks>
+    public async Task<FiledReport> ReportInTransactionAsync(CaseReport report, Actor actor, ReporterContact? contact, ClassifierVerdict? verdict, DateTimeOffset now, ISlaPolicy sla, CancellationToken ct)
     {
         var number = await CaseNumbers.NextAsync(db, sla.Calendar.ToLocal(now).Year, ct);
         var @case = Case.Report(Guid.CreateVersion7(now), number, report with { TrackingCode = report.TrackingCode ?? TrackingCodes.New() }, actor, now, sla);
         db.Cases.Add(@case);
+        if (verdict is not null)
+        {
+            await RouteAsync(@case, verdict, now, sla, ct);
+        }
+
         if (contact is null)
         {
             return new FiledReport(@case, null, null);
@@ -134,6 +177,42 @@ public sealed class ReportIntake(CivicGridDbContext db, GridLocator grids, SlaPo
         db.CaseReporters.Add(reporter);
         return new FiledReport(@case, reporter, secret);
     }
+
+    /// <summary>
+    /// 智能受理: files and dispatches a report the classifier is sure of (history notes name the model
+    /// and its confidence), or leaves it reported for the operator queue; records the verdict.
+    /// </summary>
+    private async Task RouteAsync(Case @case, ClassifierVerdict verdict, DateTimeOffset now, ISlaPolicy sla, CancellationToken ct)
+    {
+        var threshold = options.Value.AutoFileThreshold;
+        var top = verdict.Top;
+        var confident = top.Probability >= threshold;
+        db.IntakeClassifications.Add(new IntakeClassification
+        {
+            CaseId = @case.Id,
+            SuggestionsJson = JsonSerializer.Serialize(verdict.Suggestions.Select(s => new StoredSuggestion(s.CategoryCode, s.Probability)), JsonSerializerOptions.Web),
+            SuggestedCategoryCode = top.CategoryCode,
+            Confidence = top.Probability,
+            Threshold = threshold,
+            Model = verdict.Model.Length > 300 ? verdict.Model[..300] : verdict.Model,
+            ClassifiedAt = now,
+            Outcome = confident ? IntakeOutcome.AutoFiled : IntakeOutcome.Queued,
+        });
+        if (!confident)
+        {
+            return;
+        }
+
+        var why = string.Create(CultureInfo.InvariantCulture, $"分类器 {verdict.Model} 判定为 {top.CategoryCode} {top.Name}，置信度 {top.Probability:0.0000} ≥ 阈值 {threshold:0.00}");
+        @case.Apply(new CaseTransition(CaseAction.File) { Note = $"智能受理自动立案：{why}" }, IntakeSystem, now, sla);
+        await dispatch.DispatchAsync(@case, IntakeSystem, $"自动派遣（智能受理：{why}）", now, sla, fallback: null, ct);
+    }
+
+    /// <summary>A model as history notes and the queue name it: learner, features, examples and when it was trained.</summary>
+    public static string ModelName(ClassifierModel? model) =>
+        model is null
+            ? "report-classifier"
+            : string.Create(CultureInfo.InvariantCulture, $"report-classifier[{model.Manifest.Settings.Describe()}; {model.Manifest.ExampleCount} examples; trained {model.Manifest.TrainedAt:yyyy-MM-dd HH:mm}Z]");
 
     /// <summary>
     /// 我也遇到: links one more reporter to an open case instead of filing a new one; the history
@@ -166,3 +245,6 @@ public sealed class ReportIntake(CivicGridDbContext db, GridLocator grids, SlaPo
         !string.IsNullOrEmpty(typed)
         && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(HashSecret(typed)), System.Text.Encoding.ASCII.GetBytes(storedHash));
 }
+
+/// <summary>A suggestion as <see cref="IntakeClassification.SuggestionsJson"/> keeps it (names are read from the categories when shown).</summary>
+internal sealed record StoredSuggestion(string CategoryCode, double Probability);

@@ -112,7 +112,7 @@ internal static partial class PostRequest
             }
 
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var filed = await intake.ReportInTransactionAsync(report, actor, new ReporterContact(contact.Name, contact.Phone, contact.Email, options.Value.NotifyReporters && contact.Email is not null ? NotifyBy.Email : NotifyBy.None), now, sla, ct);
+            var filed = await intake.ReportInTransactionAsync(report, actor, new ReporterContact(contact.Name, contact.Phone, contact.Email, options.Value.NotifyReporters && contact.Email is not null ? NotifyBy.Email : NotifyBy.None), verdict: null, now, sla, ct);
             var @case = filed.Case;
             var attachments = stored.Select(m => new CaseAttachment
             {

@@ -5,6 +5,7 @@ using CivicGrid.Domain.Telemetry;
 using CivicGrid.Domain.Telemetry.Rules;
 using CivicGrid.Infrastructure.Persistence;
 using CivicGrid.Server.Features.Calendar;
+using CivicGrid.Server.Features.Cases;
 using Microsoft.EntityFrameworkCore;
 
 namespace CivicGrid.Server.Features.Sensing;
@@ -14,7 +15,7 @@ namespace CivicGrid.Server.Features.Sensing;
 /// reported → filed → dispatched to the responsible department), updates it, or clears it (and
 /// notes in a case not yet handled that the alarm cleared).
 /// </summary>
-public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvider sla, SensingMetrics metrics, SensingLiveFeed live, ILogger<AlarmActions> logger)
+public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvider sla, AutoDispatch dispatch, SensingMetrics metrics, SensingLiveFeed live, ILogger<AlarmActions> logger)
 {
     /// <summary>The actor of automatic steps: the sensing system, acting with a supervisor's rights to file and dispatch.</summary>
     public static Actor SensingActor { get; } = new(Guid.Empty, "物联感知（系统）", Role.Supervisor, null);
@@ -149,19 +150,7 @@ public sealed partial class AlarmActions(CivicGridDbContext db, SlaPolicyProvide
 
         // A sensor reading needs no verification: the system files it and sends it to the department in charge.
         @case.Apply(new CaseTransition(CaseAction.File) { Note = $"告警 {alarm.Id} 自动立案" }, SensingActor, at, policy);
-        // The same planner as the dispatchers' suggestion: component owner, rules, then the device's own department.
-        var plan = await DispatchInputs.SuggestAsync(db, @case, at, ct, device.DepartmentId);
-        if (plan.DepartmentId is { } d)
-        {
-            @case.Apply(new CaseTransition(CaseAction.Dispatch)
-            {
-                DepartmentId = d,
-                AssigneeId = plan.AssigneeId,
-                CoHandlingDepartmentIds = plan.SupportingDepartmentIds,
-                Suggestion = plan,
-                Note = "自动派遣：" + plan.ReasonZh,
-            }, SensingActor, at, policy);
-        }
+        await dispatch.DispatchAsync(@case, SensingActor, "自动派遣", at, policy, fallback: device.DepartmentId, ct);
 
         db.Cases.Add(@case);
         return @case;

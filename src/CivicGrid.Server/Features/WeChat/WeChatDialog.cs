@@ -20,7 +20,11 @@ namespace CivicGrid.Server.Features.WeChat;
 /// </summary>
 public sealed partial class WeChatDialog(ReportIntake intake, PublicCases publicCases, IOptions<WeChatOptions> options)
 {
-    /// <summary>The classifier's confidence below which the citizen is asked to pick the category.</summary>
+    /// <summary>
+    /// The classifier's confidence below which the citizen is asked to pick the category. Above it the
+    /// report is filed under the classifier's choice and routed like any other report without a
+    /// category (filed and dispatched by the system, or queued for an operator; see <see cref="IntakeOptions"/>).
+    /// </summary>
     public const double SuggestionThreshold = 0.5;
 
     private const int MaxPictures = 9;
@@ -109,7 +113,7 @@ public sealed partial class WeChatDialog(ReportIntake intake, PublicCases public
                 return await MenuAsync(text, ct);
             }
 
-            return await FileAsync(draft, menu[pick - 1], text, now, ct);
+            return await FileAsync(draft, menu[pick - 1], verdict: null, text, now, ct);
         }
 
         draft ??= Start(m, text, now);
@@ -134,10 +138,10 @@ public sealed partial class WeChatDialog(ReportIntake intake, PublicCases public
             return text.AskLocation;
         }
 
-        var suggested = await intake.SuggestAsync(draft.Description, 1, ct);
-        if (suggested.Count > 0 && suggested[0].Probability >= SuggestionThreshold)
+        var verdict = await intake.ClassifyAsync(draft.Description, ct);
+        if (verdict is not null && verdict.Top.Probability >= SuggestionThreshold)
         {
-            return await FileAsync(draft, suggested[0].CategoryCode, text, now, ct);
+            return await FileAsync(draft, verdict.Top.CategoryCode, verdict, text, now, ct);
         }
 
         draft.AwaitingCategory = true;
@@ -153,7 +157,7 @@ public sealed partial class WeChatDialog(ReportIntake intake, PublicCases public
         return text.Menu(codes.Select(c => names.GetValueOrDefault(c, c)).ToList());
     }
 
-    private async Task<string> FileAsync(WeChatConversation draft, string categoryCode, WeChatText text, DateTimeOffset now, CancellationToken ct)
+    private async Task<string> FileAsync(WeChatConversation draft, string categoryCode, ClassifierVerdict? verdict, WeChatText text, DateTimeOffset now, CancellationToken ct)
     {
         await intake.CategoryAsync(categoryCode, ct);
         var place = await intake.LocateAsync(draft.Longitude, draft.Latitude, "wgs84", ct);
@@ -178,7 +182,7 @@ public sealed partial class WeChatDialog(ReportIntake intake, PublicCases public
         };
         var sla = await intake.SlaAsync(ct);
         var contact = new ReporterContact(null, null, null, NotifyBy.WeChat, text.Culture, draft.OpenId);
-        var filed = await intake.ReportInTransactionAsync(report, ReportIntake.Citizen, contact, now, sla, ct);
+        var filed = await intake.ReportInTransactionAsync(report, ReportIntake.Citizen, contact, verdict, now, sla, ct);
         Db.WeChatConversations.Remove(draft);
         return text.Filed(filed.Case.Number, filed.Case.TrackingCode, TrackingUrl(filed.Case.TrackingCode));
     }

@@ -30,6 +30,7 @@ public abstract class CaseBadInputTests(CivicGridApp app) : ApiTest(app)
     [Theory]
     [InlineData("{\"categoryCode\":\"06010\",\"longitude\":116.4005,\"latitude\":39.9025}", "description")]
     [InlineData("{\"description\":\"x\",\"categoryCode\":\"99999\",\"longitude\":116.4005,\"latitude\":39.9025}", "categoryCode")]
+    [InlineData("{\"description\":\"x\",\"longitude\":116.4005,\"latitude\":39.9025}", "categoryCode")] // no category and no trained model to suggest one
     [InlineData("{\"description\":\"x\",\"categoryCode\":\"01001\",\"longitude\":116.4005,\"latitude\":39.9025,\"componentId\":\"11010101001999999\"}", "componentId")]
     [InlineData("{\"description\":\"x\",\"categoryCode\":\"06010\",\"gridCode\":\"110101001001999\"}", "gridCode")]
     [InlineData("{\"description\":\"x\",\"categoryCode\":\"06010\",\"longitude\":121.47,\"latitude\":31.23}", "longitude")]

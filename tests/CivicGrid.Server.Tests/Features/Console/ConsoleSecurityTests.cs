@@ -32,6 +32,7 @@ public sealed class ConsoleSecurityTests(SqliteApp app)
     [InlineData("/")]
     [InlineData("/cases")]
     [InlineData("/cases/new")]
+    [InlineData("/intake-queue")]
     public async Task ConsolePage_SignedOut_RedirectsToTheSignInPage(string path)
     {
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

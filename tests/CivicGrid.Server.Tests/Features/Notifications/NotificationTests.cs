@@ -132,7 +132,7 @@ public abstract class NotificationTests
                 StreetCode = place.Location.StreetCode,
             };
             var contact = new ReporterContact(null, null, null, NotifyBy.WeChat, "zh-CN", "o-wechat-citizen");
-            var filed = await intake.ReportInTransactionAsync(report, ReportIntake.Citizen, contact, app.Clock.GetUtcNow(), await intake.SlaAsync(Ct), Ct);
+            var filed = await intake.ReportInTransactionAsync(report, ReportIntake.Citizen, contact, verdict: null, app.Clock.GetUtcNow(), await intake.SlaAsync(Ct), Ct);
             await intake.Db.SaveChangesAsync(Ct);
             (number, trackingCode) = (filed.Case.Number, filed.Case.TrackingCode);
         }

@@ -18,12 +18,46 @@ public sealed record ClassMetrics(string Label, int Support, int Predicted, int 
 }
 
 /// <summary>
+/// Confidence routing at one threshold: of <see cref="Count"/> reports, <see cref="AutoFiled"/> have a
+/// first suggestion at least this probable (the system would file them), <see cref="Correct"/> of
+/// those rightly.
+/// </summary>
+public sealed record ThresholdMetrics(double Threshold, int Count, int AutoFiled, int Correct)
+{
+    /// <summary>Share of reports filed without an operator.</summary>
+    public double Coverage => Count == 0 ? 0 : (double)AutoFiled / Count;
+
+    /// <summary>Share of automatically filed reports whose category is right.</summary>
+    public double Precision => AutoFiled == 0 ? 0 : (double)Correct / AutoFiled;
+}
+
+/// <summary>
 /// How well a model did on labelled examples. Macro-F1 is the unweighted mean of the per-class F1
 /// over every class that occurs in the truth or in the predictions (the TipDM 2020 task-1 score,
 /// and scikit-learn's <c>f1_score(average="macro")</c>).
 /// </summary>
 public sealed record ClassificationEvaluation(int Count, double Accuracy, double MacroF1, IReadOnlyList<ClassMetrics> PerClass)
 {
+    /// <summary>The thresholds <see cref="Routing"/> reports on.</summary>
+    public static IReadOnlyList<double> RoutingThresholds { get; } = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
+
+    /// <summary>Coverage and precision of automatic filing at <see cref="RoutingThresholds"/> (when the probabilities were known).</summary>
+    public IReadOnlyList<ThresholdMetrics> Routing { get; init; } = [];
+
+    /// <summary>Computes the figures from (truth, prediction, probability of the prediction) triples, with the routing table.</summary>
+    public static ClassificationEvaluation Compute(IReadOnlyList<(string Actual, string Predicted, double Confidence)> scored) =>
+        Compute(scored.Select(s => (s.Actual, s.Predicted))) with
+        {
+            Routing =
+            [
+                .. RoutingThresholds.Select(t => new ThresholdMetrics(
+                    t,
+                    scored.Count,
+                    scored.Count(s => s.Confidence >= t),
+                    scored.Count(s => s.Confidence >= t && string.Equals(s.Actual, s.Predicted, StringComparison.Ordinal)))),
+            ],
+        };
+
     /// <summary>Computes the figures from (truth, prediction) pairs.</summary>
     public static ClassificationEvaluation Compute(IEnumerable<(string Actual, string Predicted)> pairs)
     {
@@ -65,6 +99,11 @@ public sealed record ClassificationEvaluation(int Count, double Accuracy, double
         {
             text.Append(Pad(c.Label, width))
                 .AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Precision,9:0.0000}  {c.Recall,6:0.0000}  {c.F1,6:0.0000}  {c.Support,7}"));
+        }
+
+        foreach (var r in Routing)
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"auto-file at p >= {r.Threshold:0.00}: {r.AutoFiled,5} of {r.Count} ({r.Coverage:P1}) filed without an operator, precision {r.Precision:0.0000}"));
         }
 
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"examples: {Count}"));

@@ -75,12 +75,12 @@ public sealed class ClassifierModel
         return Rank(scores, top);
     }
 
-    /// <summary>The most probable category of every text, in order (one pass through the pipeline).</summary>
-    public IReadOnlyList<string> PredictMany(IEnumerable<string> texts)
+    /// <summary>The most probable category of every text with its probability, in order (one pass through the pipeline).</summary>
+    public IReadOnlyList<CategorySuggestion> PredictTopMany(IEnumerable<string> texts)
     {
         var rows = texts.Select(t => Prepare(t, string.Empty, Manifest.Settings)).ToList();
         var scored = Transformer.Transform(_ml.Data.LoadFromEnumerable(rows, InputSchema));
-        return [.. _ml.Data.CreateEnumerable<ReportScore>(scored, reuseRowObject: false).Select(s => Rank(s.Score, 1)[0].Label)];
+        return [.. _ml.Data.CreateEnumerable<ReportScore>(scored, reuseRowObject: false).Select(s => Rank(s.Score, 1)[0])];
     }
 
     internal static ReportRow Prepare(string text, string label, ClassifierSettings settings, float weight = 1f)

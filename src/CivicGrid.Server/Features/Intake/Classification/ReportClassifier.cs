@@ -88,8 +88,8 @@ public sealed partial class ReportClassifier
     public static ClassificationEvaluation Evaluate(ClassifierModel model, IEnumerable<(string Text, string Label)> examples)
     {
         var list = examples as IReadOnlyList<(string Text, string Label)> ?? [.. examples];
-        var predicted = model.PredictMany(list.Select(e => e.Text));
-        return ClassificationEvaluation.Compute(list.Select((e, i) => (e.Label, predicted[i])));
+        var predicted = model.PredictTopMany(list.Select(e => e.Text));
+        return ClassificationEvaluation.Compute([.. list.Select((e, i) => (e.Label, predicted[i].Label, (double)predicted[i].Probability))]);
     }
 
     /// <summary>The <paramref name="top"/> most probable categories by the current model; empty when no model has been trained yet.</summary>

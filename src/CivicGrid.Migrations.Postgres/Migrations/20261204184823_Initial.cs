@@ -719,6 +719,33 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "intake_classifications",
+                columns: table => new
+                {
+                    CaseId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SuggestionsJson = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    SuggestedCategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
+                    Confidence = table.Column<double>(type: "double precision", nullable: false),
+                    Threshold = table.Column<double>(type: "double precision", nullable: false),
+                    Model = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    ClassifiedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ChosenCategoryCode = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: true),
+                    DecidedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_intake_classifications", x => x.CaseId);
+                    table.ForeignKey(
+                        name: "FK_intake_classifications_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "open311_submissions",
                 columns: table => new
                 {
@@ -1095,6 +1122,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 column: "ReporterPhoneIndex");
 
             migrationBuilder.CreateIndex(
+                name: "IX_cases_Status_Longitude_Latitude",
+                table: "cases",
+                columns: new[] { "Status", "Longitude", "Latitude" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_cases_Status_ReportedAt",
                 table: "cases",
                 columns: new[] { "Status", "ReportedAt" });
@@ -1181,6 +1213,11 @@ namespace CivicGrid.Migrations.Postgres.Migrations
                 name: "IX_idempotency_records_CreatedAt",
                 table: "idempotency_records",
                 column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_intake_classifications_Outcome_ClassifiedAt",
+                table: "intake_classifications",
+                columns: new[] { "Outcome", "ClassifiedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_landmarks_NameZh",
@@ -1380,6 +1417,9 @@ namespace CivicGrid.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "intake_classifications");
 
             migrationBuilder.DropTable(
                 name: "landmarks");

@@ -713,6 +713,33 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "intake_classifications",
+                columns: table => new
+                {
+                    CaseId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SuggestionsJson = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    SuggestedCategoryCode = table.Column<string>(type: "TEXT", maxLength: 5, nullable: false),
+                    Confidence = table.Column<double>(type: "REAL", nullable: false),
+                    Threshold = table.Column<double>(type: "REAL", nullable: false),
+                    Model = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    ClassifiedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ChosenCategoryCode = table.Column<string>(type: "TEXT", maxLength: 5, nullable: true),
+                    DecidedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_intake_classifications", x => x.CaseId);
+                    table.ForeignKey(
+                        name: "FK_intake_classifications_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "open311_submissions",
                 columns: table => new
                 {
@@ -1089,6 +1116,11 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 column: "ReporterPhoneIndex");
 
             migrationBuilder.CreateIndex(
+                name: "IX_cases_Status_Longitude_Latitude",
+                table: "cases",
+                columns: new[] { "Status", "Longitude", "Latitude" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_cases_Status_ReportedAt",
                 table: "cases",
                 columns: new[] { "Status", "ReportedAt" });
@@ -1175,6 +1207,11 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                 name: "IX_idempotency_records_CreatedAt",
                 table: "idempotency_records",
                 column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_intake_classifications_Outcome_ClassifiedAt",
+                table: "intake_classifications",
+                columns: new[] { "Outcome", "ClassifiedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_landmarks_NameZh",
@@ -1373,6 +1410,9 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "intake_classifications");
 
             migrationBuilder.DropTable(
                 name: "landmarks");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CivicGrid.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(CivicGridDbContext))]
-    [Migration("20261204184020_Initial")]
+    [Migration("20261204184815_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -193,6 +193,8 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     b.HasIndex("Status", "ReportedAt");
 
                     b.HasIndex("StreetCode", "ReportedAt");
+
+                    b.HasIndex("Status", "Longitude", "Latitude");
 
                     b.ToTable("cases", (string)null);
                 });
@@ -1368,6 +1370,57 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.IntakeClassification", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChosenCategoryCode")
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ClassifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SuggestedCategoryCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SuggestionsJson")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("CaseId");
+
+                    b.HasIndex("Outcome", "ClassifiedAt");
+
+                    b.ToTable("intake_classifications", (string)null);
+                });
+
             modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.NotificationDeliveryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -2040,6 +2093,15 @@ namespace CivicGrid.Migrations.Sqlite.Migrations
                     b.HasOne("CivicGrid.Domain.Telemetry.Alarm", null)
                         .WithMany("History")
                         .HasForeignKey("AlarmId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CivicGrid.Infrastructure.Persistence.IntakeClassification", b =>
+                {
+                    b.HasOne("CivicGrid.Domain.Cases.Case", null)
+                        .WithOne()
+                        .HasForeignKey("CivicGrid.Infrastructure.Persistence.IntakeClassification", "CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
