@@ -124,6 +124,7 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("DataDir", _dataDir);
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:MigrateOnStart", "true");
+        builder.UseSetting("Intake:Retrain:Enabled", "false");
         builder.UseSetting("CIVICGRID_ADMIN_PASSWORD", E2EDistrict.Password);
         builder.UseSetting("Auth:SigningKey", Convert.ToBase64String(new byte[48]));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

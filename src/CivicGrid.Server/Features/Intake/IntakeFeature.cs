@@ -18,9 +18,12 @@ public static class IntakeFeature
         builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName)
             .Validate(o => o.AutoFileThreshold >= 0 && double.IsFinite(o.AutoFileThreshold), "Intake:AutoFileThreshold must be a number ≥ 0 (above 1 turns automatic filing off).")
             .Validate(o => o.QueueSuggestions is >= 1 and <= 10, "Intake:QueueSuggestions must be between 1 and 10.")
+            .Validate(o => o.Retrain.IsValid(), "Intake:Retrain: intervals positive, AfterCorrections ≥ 1, MinExamples ≥ 2, MaxExamples ≥ MinExamples.")
             .ValidateOnStart();
         builder.Services.AddScoped<ReportIntake>();
         builder.Services.AddScoped<IntakeQueue>();
+        builder.Services.AddScoped<Classification.ClassifierRetraining>();
+        builder.Services.AddHostedService<Classification.ClassifierRetrainJob>();
         builder.Services.AddScoped<DuplicateFinder>();
         builder.Services.AddScoped<PublicCases>();
         return builder;

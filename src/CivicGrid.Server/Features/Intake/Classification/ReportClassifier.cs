@@ -31,14 +31,16 @@ public sealed partial class ReportClassifier
 
     private readonly IOptions<ServerOptions> _options;
     private readonly ILogger<ReportClassifier> _logger;
+    private readonly TimeProvider _clock;
     private readonly Lock _currentLock = new();
     private ClassifierModel? _current;
     private bool _loadAttempted;
 
-    public ReportClassifier(IOptions<ServerOptions> options, ILogger<ReportClassifier> logger)
+    public ReportClassifier(IOptions<ServerOptions> options, ILogger<ReportClassifier> logger, TimeProvider? clock = null)
     {
         _options = options;
         _logger = logger;
+        _clock = clock ?? TimeProvider.System;
     }
 
     /// <summary>Where the current model is (or would be) saved.</summary>
@@ -205,7 +207,7 @@ public sealed partial class ReportClassifier
         }
 
         stopwatch.Stop();
-        var manifest = new ClassifierManifest(settings, labels, rows.Count, DateTimeOffset.UtcNow, stopwatch.Elapsed);
+        var manifest = new ClassifierManifest(settings, labels, rows.Count, _clock.GetUtcNow(), stopwatch.Elapsed);
         LogTrained(_logger, rows.Count, labels.Count, settings, stopwatch.Elapsed);
         return new ClassifierModel(ml, transformer, data.Schema, manifest);
     }
