@@ -39,6 +39,11 @@ public sealed partial class LiveGenerator(IServiceScopeFactory scopes, Readiness
                 using var scope = scopes.CreateScope();
                 await TickAsync(scope.ServiceProvider, random, stoppingToken);
             }
+            catch (Exception e) when (DbErrors.IsConflict(e))
+            {
+                // A person or the deadline job moved the same case meanwhile; the next tick takes it as it is now.
+                LogTickConflict(logger);
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogTickFailed(logger, e);
@@ -117,6 +122,9 @@ public sealed partial class LiveGenerator(IServiceScopeFactory scopes, Readiness
         ("06010", "路边有暴露垃圾"), ("09009", "机动车乱停放"), ("07001", "非法小广告"), ("01037", "路灯不亮"),
         ("06042", "垃圾箱满溢"), ("01002", "污水井盖破损"), ("09006", "占道经营"), ("06012", "道路不洁"),
     ];
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Debug, Message = "Demo generator step skipped: the case changed meanwhile")]
+    private static partial void LogTickConflict(ILogger logger);
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Demo generator tick failed")]
     private static partial void LogTickFailed(ILogger logger, Exception exception);
