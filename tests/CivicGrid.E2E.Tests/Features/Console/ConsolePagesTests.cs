@@ -26,11 +26,23 @@ public sealed class ConsolePagesTests(ConsoleApp app) : ConsoleTest(app)
 
         // The click goes to the marker element itself (Leaflet finds its layer from the event target):
         // a click at its centre's coordinates can land on an overlapping marker or a map control.
-        var marker = map.Locator("path.cg-case-marker").Last;
-        await marker.ScrollIntoViewIfNeededAsync();
-        await marker.DispatchEventAsync("click");
+        // The overview redraws its markers when cases change (other tests file cases meanwhile), which can
+        // detach the element between finding and clicking it: click the current last marker again then.
+        for (var attempt = 1; ; attempt++)
+        {
+            var marker = map.Locator("path.cg-case-marker").Last;
+            await marker.ScrollIntoViewIfNeededAsync();
+            await marker.DispatchEventAsync("click");
+            try
+            {
+                await page.WaitForURLAsync(url => url.Contains("/cases/", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 10_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
 
-        await page.WaitForURLAsync(url => url.Contains("/cases/", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.GetByTestId("case-status")).ToBeVisibleAsync();
     }
 
