@@ -86,62 +86,24 @@ public static class InspectorReport
 
         var photos = PublicEndpoints.Photos(form.Files, attachments.Value.MaxBytes);
         var actor = user.ToActor();
-        var now = intake.Clock.GetUtcNow();
-        var sla = await intake.SlaAsync(ct);
-        var stored = new List<(IFormFile File, string ContentType, string Key, string Sha)>();
-        try
+        var filed = await intake.FileWithPhotosAsync(new CaseReport
         {
-            foreach (var (file, contentType) in photos)
-            {
-                await using var s = file.OpenReadStream();
-                var (key, sha) = await store.SaveAsync(s, now, ct);
-                stored.Add((file, contentType, key, sha));
-            }
-
-            var db = intake.Db;
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var filed = await intake.ReportInTransactionAsync(new CaseReport
-            {
-                Description = description,
-                CategoryCode = category.Code,
-                Source = CaseSource.Inspector,
-                Longitude = place.Longitude,
-                Latitude = place.Latitude,
-                Address = address,
-                GridCode = place.Location.GridCode,
-                CommunityCode = place.Location.CommunityCode,
-                StreetCode = place.Location.StreetCode,
-                ComponentId = component?.Id,
-            }, actor, null, verdict: null, now, sla, ct);
-            db.CaseAttachments.AddRange(stored.Select(m => new CaseAttachment
-            {
-                CaseId = filed.Case.Id,
-                HistorySequence = 1,
-                FileName = Open311.PostRequest.CleanName(m.File.FileName, m.ContentType),
-                ContentType = m.ContentType,
-                Size = m.File.Length,
-                Sha256 = m.Sha,
-                StorageKey = m.Key,
-                UploadedById = actor.UserId,
-                UploadedAt = now,
-            }));
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            IntakeLog.InspectorReportFiled(logger, filed.Case.Number, category.Code, component?.Id, stored.Count);
-            risk.ReportSubmitted("user:" + actor.UserId);
-            var c = filed.Case;
-            return TypedResults.Created(
-                $"/api/v1/cases/{c.Id}",
-                new InspectorReportReceipt(c.Id, c.Number, c.CategoryCode, c.ComponentId, c.GridCode, c.CommunityCode, c.StreetCode, c.Status, stored.Count));
-        }
-        catch
-        {
-            foreach (var m in stored)
-            {
-                store.Delete(m.Key);
-            }
-
-            throw;
-        }
+            Description = description,
+            CategoryCode = category.Code,
+            Source = CaseSource.Inspector,
+            Longitude = place.Longitude,
+            Latitude = place.Latitude,
+            Address = address,
+            GridCode = place.Location.GridCode,
+            CommunityCode = place.Location.CommunityCode,
+            StreetCode = place.Location.StreetCode,
+            ComponentId = component?.Id,
+        }, actor, null, verdict: null, photos, store, ct);
+        IntakeLog.InspectorReportFiled(logger, filed.Case.Number, category.Code, component?.Id, photos.Count);
+        risk.ReportSubmitted("user:" + actor.UserId);
+        var c = filed.Case;
+        return TypedResults.Created(
+            $"/api/v1/cases/{c.Id}",
+            new InspectorReportReceipt(c.Id, c.Number, c.CategoryCode, c.ComponentId, c.GridCode, c.CommunityCode, c.StreetCode, c.Status, photos.Count));
     }
 }

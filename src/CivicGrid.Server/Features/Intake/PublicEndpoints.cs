@@ -70,61 +70,23 @@ internal static partial class PublicEndpoints
         var contact = Contact(Field("name"), Field("phone"), Field("email"), Field("notifyBy"), Field("language"));
         var photos = Photos(form.Files, attachments.Value.MaxBytes);
 
-        var now = intake.Clock.GetUtcNow();
-        var sla = await intake.SlaAsync(ct);
-        var stored = new List<(IFormFile File, string ContentType, string Key, string Sha)>();
-        try
+        var filed = await intake.FileWithPhotosAsync(new CaseReport
         {
-            foreach (var (file, contentType) in photos)
-            {
-                await using var s = file.OpenReadStream();
-                var (key, sha) = await store.SaveAsync(s, now, ct);
-                stored.Add((file, contentType, key, sha));
-            }
-
-            var db = intake.Db;
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var filed = await intake.ReportInTransactionAsync(new CaseReport
-            {
-                Description = description,
-                CategoryCode = choice.CategoryCode,
-                Source = CaseSource.Public,
-                Longitude = place.Longitude,
-                Latitude = place.Latitude,
-                Address = address,
-                GridCode = place.Location.GridCode,
-                CommunityCode = place.Location.CommunityCode,
-                StreetCode = place.Location.StreetCode,
-                ReporterName = contact.Name,
-                ReporterPhone = contact.Phone,
-            }, ReportIntake.Citizen, contact, choice.Verdict, now, sla, ct);
-            db.CaseAttachments.AddRange(stored.Select(m => new CaseAttachment
-            {
-                CaseId = filed.Case.Id,
-                HistorySequence = 1,
-                FileName = Open311.PostRequest.CleanName(m.File.FileName, m.ContentType),
-                ContentType = m.ContentType,
-                Size = m.File.Length,
-                Sha256 = m.Sha,
-                StorageKey = m.Key,
-                UploadedById = ReportIntake.Citizen.UserId,
-                UploadedAt = now,
-            }));
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            IntakeLog.PublicReportFiled(logger, filed.Case.Number, choice.CategoryCode, stored.Count);
-            risk.ReportSubmitted("ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
-            return TypedResults.Created($"{IntakeFeature.PublicApi}/cases/{filed.Case.TrackingCode}", Receipt(filed, joined: false));
-        }
-        catch
-        {
-            foreach (var m in stored)
-            {
-                store.Delete(m.Key);
-            }
-
-            throw;
-        }
+            Description = description,
+            CategoryCode = choice.CategoryCode,
+            Source = CaseSource.Public,
+            Longitude = place.Longitude,
+            Latitude = place.Latitude,
+            Address = address,
+            GridCode = place.Location.GridCode,
+            CommunityCode = place.Location.CommunityCode,
+            StreetCode = place.Location.StreetCode,
+            ReporterName = contact.Name,
+            ReporterPhone = contact.Phone,
+        }, ReportIntake.Citizen, contact, choice.Verdict, photos, store, ct);
+        IntakeLog.PublicReportFiled(logger, filed.Case.Number, choice.CategoryCode, photos.Count);
+        risk.ReportSubmitted("ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
+        return TypedResults.Created($"{IntakeFeature.PublicApi}/cases/{filed.Case.TrackingCode}", Receipt(filed, joined: false));
     }
 
     public static async Task<IResult> MeTooAsync(string caseNumber, MeTooRequest request, ReportIntake intake, ILogger<ReportIntake> logger, CancellationToken ct)

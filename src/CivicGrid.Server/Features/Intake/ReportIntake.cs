@@ -148,6 +148,56 @@ public sealed class ReportIntake(
     }
 
     /// <summary>
+    /// 上报 with photos, in one go: stores the (already checked) photos, files the report in its own
+    /// transaction with the photos attached to its first step, and deletes the stored files again
+    /// when anything fails, so a refused report leaves neither a case nor an orphaned file.
+    /// </summary>
+    public async Task<FiledReport> FileWithPhotosAsync(
+        CaseReport report, Actor actor, ReporterContact? contact, ClassifierVerdict? verdict,
+        IReadOnlyList<(IFormFile File, string ContentType)> photos, AttachmentStore store, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var sla = await SlaAsync(ct);
+        var stored = new List<(IFormFile File, string ContentType, string Key, string Sha)>();
+        try
+        {
+            foreach (var (file, contentType) in photos)
+            {
+                await using var s = file.OpenReadStream();
+                var (key, sha) = await store.SaveAsync(s, now, ct);
+                stored.Add((file, contentType, key, sha));
+            }
+
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var filed = await ReportInTransactionAsync(report, actor, contact, verdict, now, sla, ct);
+            db.CaseAttachments.AddRange(stored.Select(m => new CaseAttachment
+            {
+                CaseId = filed.Case.Id,
+                HistorySequence = 1,
+                FileName = Open311.PostRequest.CleanName(m.File.FileName, m.ContentType),
+                ContentType = m.ContentType,
+                Size = m.File.Length,
+                Sha256 = m.Sha,
+                StorageKey = m.Key,
+                UploadedById = actor.UserId,
+                UploadedAt = now,
+            }));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return filed;
+        }
+        catch
+        {
+            foreach (var m in stored)
+            {
+                store.Delete(m.Key);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
     /// 上报 inside the caller's transaction: numbers the case, gives it a tracking code, adds it and,
     /// when <paramref name="contact"/> is given, links the reporter with a fresh secret. Saving is
     /// left to the caller, which may add more rows (attachments, channel records) first.
