@@ -26,20 +26,23 @@ public sealed class ConsolePagesTests(ConsoleApp app) : ConsoleTest(app)
 
         // The click goes to the marker element itself (Leaflet finds its layer from the event target):
         // a click at its centre's coordinates can land on an overlapping marker or a map control.
-        // The overview redraws its markers when cases change (other tests file cases meanwhile), which can
-        // detach the element between finding and clicking it: click the current last marker again then.
+        // The overview redraws its markers when cases change (other tests file cases meanwhile), and on a
+        // loaded machine its circuit may reconnect: when a click leads nowhere, load the overview afresh
+        // and click the current last marker again.
         for (var attempt = 1; ; attempt++)
         {
             var marker = map.Locator("path.cg-case-marker").Last;
-            await marker.ScrollIntoViewIfNeededAsync();
-            await marker.DispatchEventAsync("click");
             try
             {
+                await marker.ScrollIntoViewIfNeededAsync(new() { Timeout = 10_000 });
+                await marker.DispatchEventAsync("click", null, new() { Timeout = 10_000 });
                 await page.WaitForURLAsync(url => url.Contains("/cases/", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 10_000 });
                 break;
             }
             catch (TimeoutException) when (attempt < 3)
             {
+                await page.GotoAsync("/");
+                await ConsoleReadyAsync(page);
             }
         }
 
