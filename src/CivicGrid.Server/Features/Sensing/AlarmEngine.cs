@@ -95,8 +95,7 @@ public sealed partial class AlarmEngine(IServiceScopeFactory scopes, AlarmRuleCa
 
     /// <summary>
     /// The periodic pass: marks devices silent after <see cref="TelemetryOptions.SilentAfter"/> and
-    /// raises the alarms of no-data rules. Safe on several nodes: a device another node marked first is
-    /// left to that node (its version moved on), and a
+    /// raises the alarms of no-data rules. Safe on several nodes: the update is idempotent and a
     /// second raise of the same alarm is refused by the database.
     /// </summary>
     public async Task<int> RunPeriodicAsync(CancellationToken ct)
@@ -106,33 +105,10 @@ public sealed partial class AlarmEngine(IServiceScopeFactory scopes, AlarmRuleCa
         var actions = scope.ServiceProvider.GetRequiredService<AlarmActions>();
         var db = actions.Db;
         var silentBefore = now - options.Value.SilentAfter;
-        // Tracked, not a bulk update, so each device's change reaches the audit trail.
-        while (true)
-        {
-            var quiet = await db.Devices.Where(d => d.State == DeviceState.Active && d.LastSeenAt < silentBefore)
-                .OrderBy(d => d.Id).Take(500).ToListAsync(ct);
-            foreach (var device in quiet)
-            {
-                device.MarkSilentIfQuietSince(silentBefore, now);
-            }
-
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Another node marked them first; its pass wrote the same change.
-                db.ChangeTracker.Clear();
-                break;
-            }
-
-            db.ChangeTracker.Clear();
-            if (quiet.Count < 500)
-            {
-                break;
-            }
-        }
+        // One atomic statement, safe against a reading that arrives meanwhile and against other nodes;
+        // like ingestion's LastSeenAt bookkeeping it is not audited device by device (docs/security.md).
+        await db.Devices.Where(d => d.State == DeviceState.Active && d.LastSeenAt < silentBefore)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeviceState.Silent), ct);
 
         var raised = 0;
         foreach (var rule in (await rules.GetAsync(ct)).Where(r => r.Definition.IsNoData))
