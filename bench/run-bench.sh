@@ -65,7 +65,7 @@ loadtest_dll=$repo/bench/CivicGrid.LoadTest/bin/Release/net10.0/civicgrid-loadte
 
 # Every demo account gets this password; it never leaves this machine.
 export CIVICGRID_DEMO_PASSWORD=${CIVICGRID_DEMO_PASSWORD:-bench-$RANDOM$RANDOM-pw}
-export CIVICGRID_ADMIN_PASSWORD=${CIVICGRID_ADMIN_PASSWORD:-bench-$RANDOM$RANDOM-admin}
+export CIVICGRID_ADMIN_PASSWORD=${CIVICGRID_ADMIN_PASSWORD:-bench-$RANDOM$RANDOM-root}
 
 work=$(mktemp -d /tmp/civicgrid-bench-work.XXXXXX)
 server_pid="" pg_dir="" pg_cs="" server_url="" started=$SECONDS

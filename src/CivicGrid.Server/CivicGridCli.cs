@@ -184,11 +184,25 @@ public static class CivicGridCli
 
     private static async Task<int> ServeAsync(string[] args)
     {
-        var (rest, overrides) = SplitServerArgs(args);
-        var app = ServerHost.Build(rest, overrides);
-        await app.RunAsync();
-        return 0;
+        try
+        {
+            var (rest, overrides) = SplitServerArgs(args);
+            var app = ServerHost.Build(rest, overrides);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            // A setting or start-up value the operator chose is wrong: one line, not a stack trace.
+            await Console.Error.WriteLineAsync($"civicgrid: {e.Message}");
+            return 1;
+        }
     }
+
+    /// <summary>The errors that come from what the operator gave (settings, arguments, files), reported in one line.</summary>
+    private static bool IsUserError(Exception e) =>
+        e is CliException or Domain.Common.DomainValidationException or Common.ConflictException or InvalidOperationException
+            or Microsoft.Extensions.Options.OptionsValidationException or IOException or UnauthorizedAccessException;
 
     /// <summary>Takes --demo and --data-dir out of the arguments; the rest goes to ASP.NET Core.</summary>
     internal static (string[] Remaining, Dictionary<string, string?> Overrides) SplitServerArgs(string[] args)
@@ -243,8 +257,7 @@ public static class CivicGridCli
             using var scope = app.Services.CreateScope();
             return await action(scope.ServiceProvider);
         }
-        catch (Exception e) when (e is CliException or Domain.Common.DomainValidationException or Common.ConflictException or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException
-            or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsUserError(e))
         {
             await Console.Error.WriteLineAsync($"civicgrid: {e.Message}");
             return 1;

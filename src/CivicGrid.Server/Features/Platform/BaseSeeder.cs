@@ -67,6 +67,10 @@ public sealed partial class BaseSeeder(CivicGridDbContext db, UserAdministration
             {
                 password = GeneratePassword();
             }
+            else if (PasswordPolicy.Check(password, "admin") is { } problem)
+            {
+                throw new InvalidOperationException($"{AdminPasswordVariable} is not accepted for the account 'admin': {problem}");
+            }
 
             await users.CreateAsync(new UserEndpoints.CreateUserRequest("admin", "系统管理员", Role.Admin, null, password), ct);
             if (generated)
