@@ -35,6 +35,9 @@
 #   BENCH_CREATE_AFTER_SEED  1: run `create` again on the seeded table (1)
 #   BENCH_RESULTS            results folder (a new /tmp/civicgrid-bench.XXXXXX, kept)
 #   BENCH_PG_SETTINGS        extra `postgres -c` settings, e.g. "-c shared_buffers=2GB"
+#   BENCH_TRACE              path of dotnet-trace: also record 10 s of the server's thread samples during
+#                            the end-to-end `ingest` (ENGINE-7-ingest.nettrace and .speedscope.json) (none)
+#   BENCH_SERVER_ENV         extra server settings for `ingest`, e.g. "Telemetry__BatchSize=2000" (none)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -56,6 +59,8 @@ list_clients=${BENCH_LIST_CLIENTS:-4}
 list_duration=${BENCH_LIST_DURATION:-60s}
 warmup=${BENCH_WARMUP:-5s}
 create_after_seed=${BENCH_CREATE_AFTER_SEED:-1}
+trace_tool=${BENCH_TRACE:-}
+read -r -a extra_server_env <<<"${BENCH_SERVER_ENV:-}"
 results=${BENCH_RESULTS:-$(mktemp -d /tmp/civicgrid-bench.XXXXXX)}
 mkdir -p "$results"
 
@@ -218,26 +223,35 @@ run_ingest() {
     loadtest seed-devices --provider "$provider" --connection "$connection" --count "$ingest_registered" --out "$work/devices.tsv" \
         | tee "$results/$engine-5-seed-devices.txt"
     # The benchmark's devices publish far faster than a field device may (5 msg/s by default).
-    server_env=(Telemetry__MaxMessagesPerSecond=1000000 Telemetry__Burst=1000000)
+    server_env=(Telemetry__MaxMessagesPerSecond=1000000 Telemetry__Burst=1000000 "${extra_server_env[@]}")
     start_server "$engine" "$data" plain
     server_env=()
     log "$engine: ingest --raw ($ingest_devices devices, $ingest_duration)"
     local broker_port broker_pid _
     broker_port=$(free_port) || fail "no free port"
-    loadtest broker --port "$broker_port" >"$results/$engine-6-broker.log" 2>&1 &
+    # Started directly (not through the loadtest function) so that $! is the broker's own process.
+    dotnet "$loadtest_dll" broker --port "$broker_port" >"$results/$engine-6-broker.log" 2>&1 &
     broker_pid=$!
     for _ in {1..100}; do
         port_in_use "$broker_port" && break
         sleep 0.2
     done
     loadtest ingest --raw --mqtt-port "$broker_port" --devices-file "$work/devices.tsv" --devices "$ingest_devices" --duration "$ingest_duration" --warmup "$warmup" \
-        --label "raw broker (bare MQTTnet in its own process, one subscriber), while the $name server idles" --out "$results/$engine-6-ingest-raw.md" >/dev/null
+        --server-pid "$broker_pid" --label "raw broker (bare MQTTnet in its own process, one subscriber), while the $name server idles" --out "$results/$engine-6-ingest-raw.md" >/dev/null
     kill -TERM "$broker_pid" 2>/dev/null || true
     wait "$broker_pid" 2>/dev/null || true
     log "$engine: ingest ($ingest_devices of $ingest_registered devices, $ingest_duration)"
     loadtest ingest --mqtt-port "$mqtt_port" --url "$server_url" --devices-file "$work/devices.tsv" --devices "$ingest_devices" \
-        --duration "$ingest_duration" --warmup "$warmup" \
-        --label "$name, end to end ($ingest_registered devices registered)" --out "$results/$engine-7-ingest.md" >/dev/null
+        --duration "$ingest_duration" --warmup "$warmup" --server-pid "$server_pid" \
+        --label "$name, end to end ($ingest_registered devices registered)" --out "$results/$engine-7-ingest.md" >/dev/null &
+    local ingest_pid=$!
+    if [[ -n $trace_tool ]]; then
+        # A CPU-sample trace of the server over the middle of the measured window (the warm-up and connecting first).
+        sleep $(( ${warmup%s} + 15 ))
+        "$trace_tool" collect -p "$server_pid" --profile dotnet-sampled-thread-time --duration 00:00:00:10 --format Speedscope \
+            -o "$results/$engine-7-ingest.nettrace" >"$results/$engine-7-trace.log" 2>&1 || log "$engine: the trace failed (see $engine-7-trace.log)"
+    fi
+    wait "$ingest_pid" || fail "ingest failed"
     stop_server
 }
 

@@ -217,16 +217,17 @@ public static class Program
         var warmup = DurationOption("--warmup", "Unmeasured warm-up.", TimeSpan.FromSeconds(10));
         var label = new Option<string?>("--label") { Description = "Name of the run in the report." };
         var output = new Option<string?>("--out") { Description = "Also write the Markdown report to this file." };
+        var serverPid = new Option<int?>("--server-pid") { Description = "Process id of the server (or bare broker) on this machine: its CPU time over the measured window goes into the report." };
         var command = new Command("ingest", "MQTT ingestion: N devices publish QoS 1 in a closed loop; durable msg/s, alarm latency, server memory; --raw: a bare broker's figure.")
         {
-            host, port, file, devices, raw, url, user, password, faultEvery, duration, warmup, label, output,
+            host, port, file, devices, raw, url, user, password, faultEvery, duration, warmup, label, output, serverPid,
         };
         command.SetAction((p, ct) =>
         {
             var address = p.GetValue(url);
             return RunAsync(() => IngestScenario.RunAsync(new IngestSettings(
                 p.GetValue(host)!, p.GetValue(port), p.GetValue(file)!, p.GetValue(devices), p.GetValue(duration), p.GetValue(warmup), p.GetValue(raw),
-                address is null ? null : new Uri(address), p.GetValue(user)!, p.GetValue(password)!, p.GetValue(faultEvery), p.GetValue(label), p.GetValue(output)), ct));
+                address is null ? null : new Uri(address), p.GetValue(user)!, p.GetValue(password)!, p.GetValue(faultEvery), p.GetValue(label), p.GetValue(output), p.GetValue(serverPid)), ct));
         });
         return command;
     }

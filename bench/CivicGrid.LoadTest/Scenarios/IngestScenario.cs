@@ -27,9 +27,10 @@ namespace CivicGrid.LoadTest.Scenarios;
 /// <param name="FaultEvery">Every this many messages one carries a value that raises the benchmark's alarm.</param>
 /// <param name="Label">Name of the run in the report.</param>
 /// <param name="Out">Also write the report here.</param>
+/// <param name="ServerPid">The server's (or bare broker's) process on this machine: its CPU time over the measured window is reported.</param>
 public sealed record IngestSettings(
     string Host, int Port, string DevicesFile, int Devices, TimeSpan Duration, TimeSpan Warmup, bool Raw,
-    Uri? Url, string User, string Password, int FaultEvery, string? Label, string? Out);
+    Uri? Url, string User, string Password, int FaultEvery, string? Label, string? Out, int? ServerPid);
 
 /// <summary>
 /// MQTT ingestion load: each device has its own connection and publishes QoS 1 noise readings in a
@@ -134,9 +135,11 @@ public static class IngestScenario
 
         await Task.Delay(s.Warmup, ct);
         var (a0, r0, t0) = (Interlocked.Read(ref acknowledged), Interlocked.Read(ref received), Stopwatch.GetTimestamp());
+        var (serverCpu0, ownCpu0) = (CpuTime(s.ServerPid), Process.GetCurrentProcess().TotalProcessorTime);
         latencies.Clear();
         await Task.Delay(s.Duration, ct);
         var (a1, r1, seconds) = (Interlocked.Read(ref acknowledged), Interlocked.Read(ref received), Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        var (serverCpu, ownCpu) = (CpuTime(s.ServerPid) - serverCpu0, Process.GetCurrentProcess().TotalProcessorTime - ownCpu0);
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers);
         var memoryAfter = http is null ? null : await MemoryAsync(http, ct);
@@ -172,6 +175,14 @@ public static class IngestScenario
         }
 
         report.AppendLine(CultureInfo.InvariantCulture, $"| refused / failed publishes (whole run) | {refused:N0} / {failed:N0} |");
+        if (serverCpu is { } cpu && a1 > a0)
+        {
+            // What the server itself spends per message: the capacity of a machine where it has the cores to itself.
+            var perMessage = cpu.TotalMicroseconds / (a1 - a0);
+            report.AppendLine(CultureInfo.InvariantCulture, $"| CPU over the measured window: {(s.Raw ? "broker" : "server")} / this load generator | {cpu.TotalSeconds:0.0} s / {ownCpu.TotalSeconds:0.0} s of {seconds * Environment.ProcessorCount:0.0} core-seconds |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {(s.Raw ? "broker" : "server")} CPU per acknowledged message | **{perMessage:0} µs** (one core: {1_000_000 / perMessage:N0} msg/s) |");
+        }
+
         if (http is not null)
         {
             var sorted = latencies.Order().ToArray();
@@ -189,6 +200,18 @@ public static class IngestScenario
         }
 
         return 0;
+    }
+
+    /// <summary>The CPU time a process on this machine has used so far; null without a process id.</summary>
+    private static TimeSpan? CpuTime(int? pid)
+    {
+        if (pid is not { } id)
+        {
+            return null;
+        }
+
+        using var process = Process.GetProcessById(id);
+        return process.TotalProcessorTime;
     }
 
     private static async Task<List<(string Id, IMqttClient Client)>> ConnectAllAsync(List<(string Id, string Token)> devices, string host, int port, bool raw, CancellationToken ct)

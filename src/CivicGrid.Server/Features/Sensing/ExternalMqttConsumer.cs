@@ -32,6 +32,7 @@ public sealed partial class ExternalMqttConsumer(
 {
     private static readonly TimeSpan DeviceCacheLifetime = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (DeviceIdentity? Device, DateTimeOffset LoadedAt)> _devices = new(StringComparer.Ordinal);
+    private readonly AckDeadline _deadline = new(options.Value.AckTimeout);
     private IMqttClient? _client;
 
     /// <summary>Whether the client is connected and subscribed now.</summary>
@@ -147,24 +148,24 @@ public sealed partial class ExternalMqttConsumer(
         var deviceId = DeviceIdOf(topic);
         try
         {
-            using var timeout = new CancellationTokenSource(options.Value.AckTimeout);
+            var deadline = _deadline.Token;
             if (deviceId is null)
             {
                 metrics.Rejected("mqtt", "badTopic");
                 LogBadTopic(logger, topic);
             }
-            else if (await ResolveAsync(deviceId, timeout.Token) is { } device)
+            else if (await ResolveAsync(deviceId, deadline) is { } device)
             {
-                await ingress.SubmitAsync(device, "mqtt", topic, payload, timeout.Token);
+                await ingress.SubmitAsync(device, "mqtt", topic, payload, deadline);
             }
             else
             {
                 metrics.Rejected("mqtt", "unknownDevice");
                 await ingress.DeadLetterAsync(deviceId, "mqtt", topic, TelemetryRejectionReason.UnknownDevice,
-                    $"No active device {deviceId} is registered.", payload, timeout.Token);
+                    $"No active device {deviceId} is registered.", payload, deadline);
             }
 
-            await e.AcknowledgeAsync(timeout.Token);
+            await e.AcknowledgeAsync(deadline);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

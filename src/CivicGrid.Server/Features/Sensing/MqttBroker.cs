@@ -28,6 +28,7 @@ public sealed partial class MqttBroker(
     ILogger<MqttBroker> logger) : IHostedService, IAsyncDisposable
 {
     private const string DeviceKey = "civicgrid.device";
+    private readonly AckDeadline _deadline = new(options.Value.AckTimeout);
     private MqttServer? _server;
 
     public bool IsRunning => _server?.IsStarted == true;
@@ -182,18 +183,19 @@ public sealed partial class MqttBroker(
         var bytes = payload.IsSingleSegment ? payload.First : payload.ToArray();
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(e.CancellationToken);
-            timeout.CancelAfter(options.Value.AckTimeout);
+            // Not linked to the connection's token: a payload already queued is written either way, and
+            // stopping the server cancels what is still queued (TelemetryWriter).
+            var deadline = _deadline.Token;
             if (!MayPublish(device.Id, topic))
             {
                 metrics.Rejected("mqtt", "topicNotAllowed");
                 var denied = await ingress.DeadLetterAsync(device.Id, "mqtt", topic, TelemetryRejectionReason.TopicNotAllowed,
-                    $"Device {device.Id} may publish only to {DeviceRegistry.TopicOf(device.Id)}.", bytes, timeout.Token);
+                    $"Device {device.Id} may publish only to {DeviceRegistry.TopicOf(device.Id)}.", bytes, deadline);
                 e.Response.ReasonCode = denied.Status == IngestStatus.RateLimited ? MqttPubAckReasonCode.QuotaExceeded : MqttPubAckReasonCode.NotAuthorized;
                 return;
             }
 
-            var outcome = await ingress.SubmitAsync(device, "mqtt", topic, bytes, timeout.Token);
+            var outcome = await ingress.SubmitAsync(device, "mqtt", topic, bytes, deadline);
             e.Response.ReasonCode = outcome switch
             {
                 { Status: IngestStatus.RateLimited } => MqttPubAckReasonCode.QuotaExceeded,
