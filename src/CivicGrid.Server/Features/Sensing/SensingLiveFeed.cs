@@ -34,8 +34,10 @@ public sealed class SensingLiveFeed
     public void Telemetry(string deviceId, TelemetryMessage message) =>
         Publish("telemetry", new TelemetryEventDto(deviceId, message.Timestamp, message.Values.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal)));
 
-    /// <summary>Whether anyone wants readings (the writer skips building them otherwise).</summary>
-    public bool HasTelemetrySubscribers => _subscribers.Values.Any(s => s.Types is null || s.Types.Contains("telemetry"));
+    private int _telemetrySubscribers;
+
+    /// <summary>Whether anyone wants readings (the writer skips building them otherwise). A counter: the writer asks once per batch.</summary>
+    public bool HasTelemetrySubscribers => Volatile.Read(ref _telemetrySubscribers) > 0;
 
     private void Publish(string type, object data)
     {
@@ -53,7 +55,13 @@ public sealed class SensingLiveFeed
     {
         var id = Guid.NewGuid();
         var channel = Channel.CreateBounded<SseItem<object>>(new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        var wantsReadings = types is null || types.Contains("telemetry");
         _subscribers[id] = (channel, types);
+        if (wantsReadings)
+        {
+            Interlocked.Increment(ref _telemetrySubscribers);
+        }
+
         try
         {
             // A first event tells the client the subscription is live.
@@ -66,6 +74,10 @@ public sealed class SensingLiveFeed
         finally
         {
             _subscribers.TryRemove(id, out _);
+            if (wantsReadings)
+            {
+                Interlocked.Decrement(ref _telemetrySubscribers);
+            }
         }
     }
 

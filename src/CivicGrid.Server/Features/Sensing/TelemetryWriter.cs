@@ -130,20 +130,24 @@ public sealed partial class TelemetryWriter(
 
         metrics.Batch(batch.Count);
         var committed = new List<(TelemetryBatchItem, TelemetryItemResult)>(batch.Count);
+        var liveReadings = live.HasTelemetrySubscribers;
         for (var i = 0; i < batch.Count; i++)
         {
             var (item, result) = (batch[i], results[i]);
             metrics.Messages(item.Batch.Channel, "stored", result.Stored.Count);
             metrics.Messages(item.Batch.Channel, "duplicate", result.Duplicates);
             metrics.Messages(item.Batch.Channel, "deadLettered", result.DeadLettered);
-            foreach (var reason in item.Batch.Rejections.GroupBy(r => r.Reason))
+            if (item.Batch.Rejections.Count > 0)
             {
-                metrics.Rejected(item.Batch.Channel, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(reason.Key.ToString()), reason.Count());
+                foreach (var reason in item.Batch.Rejections.GroupBy(r => r.Reason))
+                {
+                    metrics.Rejected(item.Batch.Channel, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(reason.Key.ToString()), reason.Count());
+                }
             }
 
             item.Done.TrySetResult(new IngestOutcome(IngestStatus.Stored, result.Stored.Count, result.Duplicates, item.Batch.Rejections));
             committed.Add((item.Batch, result));
-            if (live.HasTelemetrySubscribers)
+            if (liveReadings)
             {
                 foreach (var message in result.Stored)
                 {
