@@ -146,7 +146,13 @@ public sealed partial class DemoSeeder(
             .ToDictionary(d => d.Code, StringComparer.Ordinal);
         db.Departments.AddRange(departments.Values);
         db.ResponsibilityRules.AddRange(SeedCsv.ReadResource("responsibility-rules.csv")
-            .Select(r => new ResponsibilityRule { CategoryCode = r["category_code"], DepartmentId = departments[r["department_code"]].Id }));
+            .Select(r => new ResponsibilityRule
+            {
+                CategoryCode = r["category_code"],
+                DepartmentId = departments[r["department_code"]].Id,
+                // 协办: semicolon-separated department codes that take part in every such case.
+                SupportingDepartmentIds = [.. r["supporting_department_codes"].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(code => departments[code].Id)],
+            }));
         await SaveAsync(ct);
         return departments;
     }
