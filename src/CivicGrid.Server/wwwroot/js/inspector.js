@@ -338,6 +338,61 @@ function pickComponent(c, button) {
     formChanged();
 }
 
+// ---- a report waiting for the network outlives the page ---------------------------------------
+// A report that could not be sent is kept in IndexedDB (with its photo and Idempotency-Key) under
+// the signed-in user, so that closing or reloading the page loses nothing: the page restores it and
+// sends it again, and the key makes the server file it once however many times it arrives.
+
+const pendingKey = 'report:' + (app.dataset.user || '');
+
+function outbox(mode, action) {
+    return new Promise((resolve) => {
+        let request;
+        try {
+            request = indexedDB.open('civicgrid-inspector', 1);
+        } catch {
+            resolve(null);
+            return;
+        }
+        request.onupgradeneeded = () => request.result.createObjectStore('pending');
+        request.onerror = () => resolve(null);
+        request.onsuccess = () => {
+            const db = request.result;
+            const tx = db.transaction('pending', mode);
+            const step = action(tx.objectStore('pending'));
+            tx.oncomplete = () => { db.close(); resolve(step?.result ?? null); };
+            tx.onerror = tx.onabort = () => { db.close(); resolve(null); };
+        };
+    });
+}
+
+const keepPending = () => outbox('readwrite', (store) => store.put({
+    key: report.key, sentFrom: report.sentFrom, componentId: report.componentId, prefilled: report.prefilled,
+    photo: report.photo, categoryCode: category.value, description: description.value,
+}, pendingKey));
+const dropPending = () => outbox('readwrite', (store) => store.delete(pendingKey));
+
+async function restorePending() {
+    const kept = await outbox('readonly', (store) => store.get(pendingKey));
+    if (!kept || !kept.key) {
+        return;
+    }
+    chooseCategory(kept.categoryCode || '');
+    description.value = kept.description || '';
+    Object.assign(report, { photo: kept.photo || null, componentId: kept.componentId || null, prefilled: kept.prefilled || '' });
+    if (report.photo) {
+        const preview = $('ip-photo-preview');
+        preview.src = URL.createObjectURL(report.photo);
+        preview.hidden = false;
+        $('ip-photo-status').textContent = `${t('photoTaken')} · ${Math.round(report.photo.size / 1024)} KB`;
+    }
+    // The same request as before: same key, same place.
+    report.key = kept.key;
+    report.sentFrom = kept.sentFrom;
+    toast(t('restored'));
+    submitReport();
+}
+
 async function submitReport() {
     if (submit.disabled) {
         // Already sending (a tap on "retry" while the page retries by itself when back online).
@@ -346,7 +401,7 @@ async function submitReport() {
     const error = $('ip-error');
     show(error, '');
     $('ip-retry').hidden = true;
-    if (!position) {
+    if (!position && !report.sentFrom) {
         show(error, t('placeMissing'));
         return;
     }
@@ -366,13 +421,17 @@ async function submitReport() {
         const files = report.photo ? [{ name: 'photos', fileName: 'photo.jpg', blob: report.photo }] : [];
         const result = await postMultipart('/api/v1/inspector/reports', fields, files, report.key);
         if (result.ok) {
+            await dropPending();
             showReceipt(result.data);
             return;
         }
         show(error, problemText(result));
         $('ip-retry').hidden = !result.offline;
-        if (!result.offline) {
+        if (result.offline) {
+            await keepPending();
+        } else {
             // Refused: the inspector corrects the form, which is then a new request.
+            await dropPending();
             report.key = null;
             report.sentFrom = null;
         }
@@ -602,3 +661,4 @@ $('ip-task-form').addEventListener('submit', (e) => {
 $('ip-task-retry').addEventListener('click', sendTask);
 
 follow();
+restorePending();

@@ -201,6 +201,58 @@ public sealed class InspectorPatrolPageTests(ConsoleApp app) : ConsoleTest(app)
         Assert.Equal((1600, 1200), JpegSize(bytes.ToArray()));
     }
 
+    [Fact]
+    public async Task Report_KeptWhileOffline_OutlivesThePage_AndIsFiledOnceWhenTheInspectorComesBack()
+    {
+        var here = District.Places[11];
+        var patrol = await PatrolAsync(here, District.Places[12]);
+        await using var context = await App.NewPhoneContextAsync(here);
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login?ReturnUrl=%2Finspector");
+        await page.Locator("#username").FillAsync(patrol.UserName);
+        await page.Locator("#password").FillAsync(E2EDistrict.Password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/inspector", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("#ip-position")).ToContainTextAsync("±");
+        await page.Locator("#ip-common .ip-chip[data-code='06010']").ClickAsync();
+        var marker = "关页后补报 " + patrol.UserName;
+        await page.Locator("#ip-description").FillAsync(marker);
+        await page.Locator("#ip-photo").SetInputFilesAsync(new FilePayload { Name = "bin.png", MimeType = "image/png", Buffer = Photo });
+        await Assertions.Expect(page.Locator("#ip-photo-status")).Not.ToBeEmptyAsync();
+
+        // No network: the form stays, and the page is closed before the network comes back.
+        await context.SetOfflineAsync(true);
+        await page.Locator("#ip-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#ip-retry")).ToBeVisibleAsync();
+        await page.CloseAsync();
+        await context.SetOfflineAsync(false);
+
+        // Opening the page again restores the report (photo included) and sends it.
+        var again = await context.NewPageAsync();
+        await again.GotoAsync("/inspector");
+        await Assertions.Expect(again.Locator("#ip-receipt")).ToBeVisibleAsync();
+        var number = (await again.GetByTestId("case-number").TextContentAsync())!.Trim();
+
+        using var scope = App.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CivicGridDbContext>();
+        var filed = await db.Cases.AsNoTracking().Where(c => c.Description == marker).ToListAsync(Ct);
+        Assert.Equal([number], filed.Select(c => c.Number));
+        Assert.Equal("06010", filed[0].CategoryCode);
+        Assert.Equal(1, await db.CaseAttachments.AsNoTracking().CountAsync(a => a.CaseId == filed[0].Id, Ct));
+
+        // Sent means forgotten: the next visit starts with an empty form.
+        var third = await context.NewPageAsync();
+        await third.GotoAsync("/inspector");
+        await Assertions.Expect(third.Locator("#ip-form")).ToBeVisibleAsync();
+        await Assertions.Expect(third.Locator("#ip-description")).ToHaveValueAsync(string.Empty);
+        Assert.Equal(0, await third.EvaluateAsync<int>(@"() => new Promise((resolve) => {
+            const open = indexedDB.open('civicgrid-inspector', 1);
+            open.onupgradeneeded = () => open.result.createObjectStore('pending');
+            open.onsuccess = () => { const r = open.result.transaction('pending').objectStore('pending').count(); r.onsuccess = () => resolve(r.result); };
+        })"));
+    }
+
     /// <summary>Width and height from a JPEG's start-of-frame segment.</summary>
     private static (int Width, int Height) JpegSize(byte[] jpeg)
     {

@@ -50,6 +50,7 @@ internal static class InspectorPages
             [nameof(InspectorPage.Categories)] = categories,
             [nameof(InspectorPage.Common)] = common,
             [nameof(InspectorPage.DisplayName)] = user.ToActor().DisplayName,
+            [nameof(InspectorPage.UserId)] = user.ToActor().UserId.ToString(),
             [nameof(InspectorPage.StreetsGeoJson)] = await console.StreetsGeoJsonAsync(ct),
             [nameof(InspectorPage.TileUrl)] = options.Value.TileUrl,
             [nameof(InspectorPage.TileAttribution)] = options.Value.TileAttribution,

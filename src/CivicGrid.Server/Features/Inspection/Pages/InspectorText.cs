@@ -34,6 +34,7 @@ public sealed class InspectorText
     public required string Submitting { get; init; }
     public required string Retry { get; init; }
     public required string Offline { get; init; }
+    public required string Restored { get; init; }
     public required string Failed { get; init; }
     public required string PlaceMissing { get; init; }
     public required string CategoryMissing { get; init; }
@@ -68,7 +69,7 @@ public sealed class InspectorText
     {
         ["locating"] = Locating, ["accuracy"] = Accuracy, ["manualPlace"] = ManualPlace, ["positionFailed"] = PositionFailed,
         ["photoTaken"] = PhotoTaken, ["photoFailed"] = PhotoFailed, ["nearbyNone"] = NearbyNone, ["nearbyWaiting"] = NearbyWaiting,
-        ["submit"] = Submit, ["submitting"] = Submitting, ["offline"] = Offline, ["failed"] = Failed,
+        ["submit"] = Submit, ["submitting"] = Submitting, ["offline"] = Offline, ["restored"] = Restored, ["failed"] = Failed,
         ["placeMissing"] = PlaceMissing, ["categoryMissing"] = CategoryMissing, ["tasksNone"] = TasksNone, ["tasksWaiting"] = TasksWaiting,
         ["verify"] = VerifyTask, ["check"] = CheckTask, ["metres"] = Metres,
         ["verifyQuestion"] = VerifyQuestion, ["verifyTrue"] = VerifyTrue, ["verifyFalse"] = VerifyFalse,
@@ -85,6 +86,7 @@ public sealed class InspectorText
         NearbyHeading = "附近部件", NearbyNone = "附近没有登记的部件", NearbyWaiting = "定位后显示附近部件",
         CategoryHeading = "问题类别", AllCategories = "全部类别…", Description = "补充说明（可选）",
         Submit = "一键上报", Submitting = "正在上报…", Retry = "重试", Offline = "网络不通，表单已保留，请稍后点“重试”。",
+        Restored = "断网时未发出的上报已恢复，正在重新发送…",
         Failed = "上报未成功", PlaceMissing = "还没有位置：请等待定位或在地图上点选。", CategoryMissing = "请选择类别或部件。",
         ReceiptTitle = "已上报", CaseNumber = "案件编号", ReportAnother = "再报一件",
         TasksNone = "附近没有待核实、待核查的任务。", TasksWaiting = "定位后按距离列出任务", Refresh = "刷新",
@@ -104,6 +106,7 @@ public sealed class InspectorText
         NearbyHeading = "Components nearby", NearbyNone = "No registered component nearby", NearbyWaiting = "Components nearby show once you are located",
         CategoryHeading = "Category", AllCategories = "All categories…", Description = "Note (optional)",
         Submit = "Report now", Submitting = "Reporting…", Retry = "Try again", Offline = "No connection. The form is kept; tap \"Try again\" later.",
+        Restored = "A report kept while offline is being sent again…",
         Failed = "Not accepted", PlaceMissing = "No position yet: wait for it or tap the map.", CategoryMissing = "Choose a category or a component.",
         ReceiptTitle = "Reported", CaseNumber = "Case number", ReportAnother = "Report another",
         TasksNone = "No verification or check tasks nearby.", TasksWaiting = "Tasks are listed by distance once you are located", Refresh = "Refresh",
