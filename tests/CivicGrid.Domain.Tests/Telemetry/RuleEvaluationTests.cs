@@ -146,6 +146,77 @@ public sealed class RuleEvaluationTests
         Assert.Equal(RuleOutcome.None, Outcome(down, Input("pm25", [.. normal, (30, 0)])));
     }
 
+    /// <summary>A week of hourly PM2.5 with a daily rhythm (20 at night, 80 from 16:00 to 24:00 Beijing, i.e. 4 to 12 hours after Noon), ± 1 from day to day, up to hour <paramref name="end"/> (exclusive) after Noon.</summary>
+    private static List<(double Minutes, double Value)> DailyRhythm(int end) =>
+        [.. Enumerable.Range(-7 * 24, 7 * 24 + end).Select(h => (h * 60.0, ((h + 240) % 24 is >= 4 and < 12 ? 80.0 : 20.0) + ((h + 240) / 24 % 3) - 1))];
+
+    [Fact]
+    public void Seasonal_ComparesWithTheSameTimeOfEarlierDays_NotWithTheRecentLevel()
+    {
+        var rule = Rule(new SeasonalCondition { Value = "pm25", Seasons = 7, ToleranceMinutes = 30, Threshold = 4, ClearThreshold = 2, MinSamples = 5 }, "air-quality");
+        var week = DailyRhythm(4);
+
+        // The evening rush arrives as on every day: a jump the rolling z-score takes for an anomaly.
+        Assert.Equal(RuleOutcome.None, Outcome(rule, Input("pm25", [.. week, (4 * 60, 81)])));
+        Assert.Equal(RuleOutcome.Raise, Outcome(Rule(new ZScoreCondition { Value = "pm25", Window = 12, Threshold = 4 }, "air-quality"), Input("pm25", [.. week, (4 * 60, 81)])));
+
+        // A night level in the rush, or the rush level at night, is not usual for the hour.
+        Assert.Equal(RuleOutcome.Raise, Outcome(rule, Input("pm25", [.. week, (4 * 60, 20)])));
+        Assert.Equal(RuleOutcome.Raise, Outcome(rule, Input("pm25", [.. DailyRhythm(1), (60, 81)])));
+        Assert.Equal(RuleOutcome.Clear, Outcome(rule, Input("pm25", [.. week, (4 * 60, 80)], open: true)));
+        Assert.Equal(RuleOutcome.Update, Outcome(rule, Input("pm25", [.. week, (4 * 60, 20)], open: true)));
+
+        var up = Rule(new SeasonalCondition { Value = "pm25", ToleranceMinutes = 30, Threshold = 4, MinSamples = 5, Direction = AnomalyDirection.Up }, "air-quality");
+        Assert.Equal(RuleOutcome.None, Outcome(up, Input("pm25", [.. week, (4 * 60, 20)])));
+    }
+
+    [Fact]
+    public void Seasonal_WithTooLittleHistory_DecidesNothing()
+    {
+        var rule = Rule(new SeasonalCondition { Value = "pm25", Seasons = 7, ToleranceMinutes = 60, MinSamples = 10 }, "air-quality");
+
+        // Two earlier days give six samples at this hour, fewer than ten.
+        var verdict = rule.Evaluate(Input("pm25", [.. DailyRhythm(6).Skip(5 * 24), (6 * 60, 500)]));
+
+        Assert.Equal(RuleOutcome.None, verdict.Outcome);
+        Assert.Contains("fewer than 10", verdict.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Seasonal_Smoothing_DampsALoneSpike_ButALevelThatStaysAwayStillRaises()
+    {
+        // A week of 49 and 51 by turns (mean 49.7, σ 0.97 at every hour), then three new readings.
+        var flat = Enumerable.Range(-7 * 24, 7 * 24).Select(h => (h * 60.0, h % 2 == 0 ? 51.0 : 49.0)).ToList();
+        var single = new SeasonalCondition { Value = "pm25", ToleranceMinutes = 60, Threshold = 4, MinSamples = 10 };
+        var smoothed = Rule(single with { Smoothing = 3 }, "air-quality");
+        List<(double, double)> spike = [.. flat, (0, 49), (60, 51), (120, 56)];
+        List<(double, double)> drift = [.. flat, (0, 54), (60, 54), (120, 54)];
+
+        Assert.Equal(RuleOutcome.Raise, Outcome(Rule(single, "air-quality"), Input("pm25", spike)));
+        Assert.Equal(RuleOutcome.None, Outcome(smoothed, Input("pm25", spike)));
+        Assert.Equal(RuleOutcome.Raise, Outcome(smoothed, Input("pm25", drift)));
+        Assert.Equal(54, smoothed.Evaluate(Input("pm25", drift)).Value);
+    }
+
+    [Fact]
+    public void Seasonal_NeedsTheNewestSamplesAndOneWindowPerEarlierPeriod()
+    {
+        var rule = Rule(new AnyCondition
+        {
+            Conditions =
+            [
+                new SeasonalCondition { Value = "pm25", PeriodHours = 168, Seasons = 3, ToleranceMinutes = 30, Smoothing = 4 },
+                new ZScoreCondition { Value = "pm25", Window = 50 },
+            ],
+        }, "air-quality");
+
+        var need = rule.Needs()["pm25"];
+
+        Assert.Equal(51, need.Count);
+        Assert.Equal(TimeSpan.Zero, need.Lookback);
+        Assert.Equal([.. new[] { 1, 2, 3 }.Select(k => new SampleWindow(TimeSpan.FromDays(7 * k), TimeSpan.FromMinutes(30)))], need.Windows!);
+    }
+
     [Fact]
     public void Needs_CoverTheHistoryEachConditionReads()
     {
@@ -176,6 +247,19 @@ public sealed class RuleEvaluationTests
     [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"noData","minutes":0}}""", "condition.minutes")]
     [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"zScore","value":"fill_pct","window":3}}""", "condition.window")]
     [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"rateOfChange","value":"fill_pct","maxPerMinute":0}}""", "condition.maxPerMinute")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"pm25"}}""", "condition.value")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","periodHours":0.5}}""", "condition.periodHours")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","periodHours":720}}""", "condition.periodHours")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","seasons":0}}""", "condition.seasons")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","seasons":15}}""", "condition.seasons")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","toleranceMinutes":0}}""", "condition.toleranceMinutes")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","periodHours":1,"toleranceMinutes":45}}""", "condition.toleranceMinutes")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","smoothing":0}}""", "condition.smoothing")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","minSamples":1}}""", "condition.minSamples")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","threshold":-1}}""", "condition.threshold")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","threshold":3,"clearThreshold":4}}""", "condition.clearThreshold")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"any","conditions":[{"kind":"seasonal","value":"fill_pct","seasons":99}]}}""", "condition.conditions[0].seasons")]
+    [InlineData("""{"name":"x","deviceType":"bin","area":{"communityCode":"1"},"aggregate":{},"condition":{"kind":"seasonal","value":"fill_pct"}}""", "condition")]
     [InlineData("""{"name":"x","deviceType":"bin","schedule":{"from":"7pm","to":"06:00"},"condition":{"kind":"threshold","value":"fill_pct","threshold":1}}""", "schedule.from")]
     [InlineData("""{"name":"x","deviceType":"bin","aggregate":{"function":"avg"},"condition":{"kind":"threshold","value":"fill_pct","threshold":1}}""", "area")]
     [InlineData("""{"name":"x","deviceType":"bin","area":{"communityCode":"1","streetCode":"2"},"condition":{"kind":"threshold","value":"fill_pct","threshold":1}}""", "area")]
@@ -191,6 +275,8 @@ public sealed class RuleEvaluationTests
 
     [Theory]
     [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"teapot"}}""", "condition")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","direction":"sideways"}}""", "condition.direction")]
+    [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"seasonal","value":"fill_pct","seasons":"many"}}""", "condition.seasons")]
     [InlineData("""{"name":"x","deviceType":"bin","condition":{"value":"fill_pct","threshold":1}}""", "condition")]
     [InlineData("""{"name":"x","deviceType":"bin","condition":{"kind":"threshold","value":"fill_pct","threshold":"high"}}""", "condition.threshold")]
     [InlineData("""{"name":"x","deviceType":"bin","severity":"apocalyptic","condition":{"kind":"threshold","value":"fill_pct","threshold":1}}""", "severity")]
@@ -220,6 +306,7 @@ public sealed class RuleEvaluationTests
                     new ThresholdCondition { Value = "pm25", Op = ComparisonOperator.Gte, Threshold = 150, ClearThreshold = 100, ForMinutes = 30 },
                     new RateOfChangeCondition { Value = "no2", MaxPerMinute = 5 },
                     new AllCondition { Conditions = [new ZScoreCondition { Value = "o3", Window = 100, Direction = AnomalyDirection.Up }] },
+                    new SeasonalCondition { Value = "pm25", PeriodHours = 168, Seasons = 4, ToleranceMinutes = 45, Smoothing = 3, Threshold = 4, ClearThreshold = 2, MinSamples = 12, Direction = AnomalyDirection.Down },
                 ],
             },
         };
@@ -229,6 +316,8 @@ public sealed class RuleEvaluationTests
 
         Assert.Contains("\"kind\":\"any\"", json, StringComparison.Ordinal);
         Assert.Contains("\"op\":\"gte\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"kind\":\"seasonal\",\"value\":\"pm25\",\"periodHours\":168,\"seasons\":4,\"toleranceMinutes\":45,\"smoothing\":3", json, StringComparison.Ordinal);
+        Assert.Contains("\"direction\":\"down\"", json, StringComparison.Ordinal);
         Assert.Equal(json, RuleJson.Serialize(back));
         Assert.Empty(back.Validate());
     }

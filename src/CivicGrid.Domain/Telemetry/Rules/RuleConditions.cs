@@ -35,10 +35,23 @@ public sealed record RuleInput(IReadOnlyDictionary<string, IReadOnlyList<Sample>
     public IReadOnlyList<Sample> Of(string name) => Samples.TryGetValue(name, out var s) ? s : [];
 }
 
-/// <summary>How much history a condition needs per value: the last <see cref="Count"/> samples, or every sample since <see cref="Lookback"/> before the newest plus one before that.</summary>
+/// <summary>An earlier stretch of history: every sample within <see cref="Tolerance"/> of <see cref="Ago"/> before the newest sample.</summary>
+public readonly record struct SampleWindow(TimeSpan Ago, TimeSpan Tolerance);
+
+/// <summary>
+/// How much history a condition needs per value: the last <see cref="Count"/> samples, or every
+/// sample since <see cref="Lookback"/> before the newest plus one before that; and besides, every
+/// sample in each of the earlier <see cref="Windows"/> (a seasonal baseline's same phase of earlier periods).
+/// </summary>
 public readonly record struct SampleNeed(int Count, TimeSpan Lookback)
 {
-    public static SampleNeed Max(SampleNeed a, SampleNeed b) => new(Math.Max(a.Count, b.Count), a.Lookback > b.Lookback ? a.Lookback : b.Lookback);
+    /// <summary>Earlier stretches to load besides the newest samples; null for none.</summary>
+    public IReadOnlyList<SampleWindow>? Windows { get; init; }
+
+    public static SampleNeed Max(SampleNeed a, SampleNeed b) => new(Math.Max(a.Count, b.Count), a.Lookback > b.Lookback ? a.Lookback : b.Lookback)
+    {
+        Windows = a.Windows is null ? b.Windows : b.Windows is null ? a.Windows : [.. a.Windows.Union(b.Windows)],
+    };
 }
 
 /// <summary>A comparison of a value with a threshold.</summary>
@@ -53,7 +66,8 @@ public enum ComparisonOperator
 /// <summary>
 /// A rule's condition. Conditions are data (JSON with a <c>kind</c>): <c>threshold</c> (with
 /// hysteresis and an optional sustained duration), <c>rateOfChange</c>, <c>noData</c>,
-/// <c>zScore</c> (anomaly against the device's own recent behaviour), and the combinations
+/// <c>zScore</c> (anomaly against the device's own recent behaviour), <c>seasonal</c> (anomaly
+/// against the same time of day or week in the device's earlier periods), and the combinations
 /// <c>all</c> (AND) and <c>any</c> (OR).
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
@@ -61,6 +75,7 @@ public enum ComparisonOperator
 [JsonDerivedType(typeof(RateOfChangeCondition), "rateOfChange")]
 [JsonDerivedType(typeof(NoDataCondition), "noData")]
 [JsonDerivedType(typeof(ZScoreCondition), "zScore")]
+[JsonDerivedType(typeof(SeasonalCondition), "seasonal")]
 [JsonDerivedType(typeof(AllCondition), "all")]
 [JsonDerivedType(typeof(AnyCondition), "any")]
 public abstract record RuleCondition
@@ -400,6 +415,181 @@ public sealed record ZScoreCondition : RuleCondition
         if (MinSamples < 2 || MinSamples > Window)
         {
             yield return (path + ".minSamples", "minSamples is between 2 and window.");
+        }
+
+        if (!double.IsFinite(Threshold) || Threshold <= 0)
+        {
+            yield return (path + ".threshold", "threshold (in standard deviations) must be positive.");
+        }
+
+        if (ClearThreshold is { } c && (!double.IsFinite(c) || c < 0 || c > Threshold))
+        {
+            yield return (path + ".clearThreshold", "clearThreshold lies between 0 and threshold.");
+        }
+
+        if (!Enum.IsDefined(Direction))
+        {
+            yield return (path + ".direction", "direction is both, up or down.");
+        }
+    }
+}
+
+/// <summary>
+/// A value far from what the device usually reads at this time of day (or of the week): the mean
+/// of the newest <see cref="Smoothing"/> samples against the mean and standard deviation of the
+/// device's own samples within <see cref="ToleranceMinutes"/> of the same instant in each of the
+/// <see cref="Seasons"/> earlier periods of <see cref="PeriodHours"/>. Comparing with the same
+/// phase keeps a daily or weekly rhythm (rush hour, office hours) from looking anomalous, and a
+/// level that drifts away from it over hours shows even when no single step is unusual. Raised
+/// beyond <see cref="Threshold"/> standard deviations; clears within <see cref="ClearThreshold"/>.
+/// </summary>
+public sealed record SeasonalCondition : RuleCondition
+{
+    public const int MaxSeasons = 14;
+
+    public const double MaxToleranceMinutes = 180;
+
+    public required string Value { get; init; }
+
+    /// <summary>The length of a period in hours: 24 for a daily rhythm, 168 for a weekly one.</summary>
+    public double PeriodHours { get; init; } = 24;
+
+    /// <summary>How many earlier periods make the baseline.</summary>
+    public int Seasons { get; init; } = 7;
+
+    /// <summary>Samples within this many minutes either side of the same instant of an earlier period count.</summary>
+    public double ToleranceMinutes { get; init; } = 30;
+
+    /// <summary>How many of the newest samples are averaged into the value compared (1: the newest alone).</summary>
+    public int Smoothing { get; init; } = 1;
+
+    public double Threshold { get; init; } = 5;
+
+    public double? ClearThreshold { get; init; }
+
+    /// <summary>The baseline needs at least this many samples.</summary>
+    public int MinSamples { get; init; } = 10;
+
+    public AnomalyDirection Direction { get; init; } = AnomalyDirection.Both;
+
+    /// <summary>What the newest samples are compared with: their mean, the baseline's mean and standard deviation, and its sample count.</summary>
+    public readonly record struct Baseline(double Current, double Mean, double StandardDeviation, int Count)
+    {
+        /// <summary>How many standard deviations the current value lies from the baseline (a flat baseline gets a tiny floor relative to its level).</summary>
+        public double Score => (Current - Mean) / Math.Max(StandardDeviation, Math.Max(1e-9, Math.Abs(Mean) * 1e-6));
+    }
+
+    /// <summary>
+    /// The baseline of the newest sample (ascending samples), or null with fewer than
+    /// <paramref name="minSamples"/> samples in it. The value compared is the mean of up to
+    /// <paramref name="smoothing"/> newest samples that lie after the latest earlier window.
+    /// </summary>
+    public static Baseline? Compare(IReadOnlyList<Sample> samples, TimeSpan period, int seasons, TimeSpan tolerance, int smoothing, int minSamples)
+    {
+        if (samples.Count < 2 || period <= TimeSpan.Zero || tolerance * 2 > period)
+        {
+            return null;
+        }
+
+        var newest = samples[^1].Ts;
+        double current = 0;
+        var averaged = 0;
+        for (var i = samples.Count - 1; i >= 0 && averaged < smoothing && newest - samples[i].Ts < period - tolerance; i--)
+        {
+            current += samples[i].Value;
+            averaged++;
+        }
+
+        double sum = 0, sumSq = 0;
+        var n = 0;
+        foreach (var s in samples)
+        {
+            // The nearest earlier period's instant; with a tolerance of at most half a period a sample lies in one window at most.
+            var ago = newest - s.Ts;
+            var k = Math.Round(ago / period, MidpointRounding.AwayFromZero);
+            if (k >= 1 && k <= seasons && (ago - period * k).Duration() <= tolerance)
+            {
+                sum += s.Value;
+                sumSq += s.Value * s.Value;
+                n++;
+            }
+        }
+
+        if (n < Math.Max(2, minSamples))
+        {
+            return null;
+        }
+
+        var mean = sum / n;
+        return new Baseline(current / averaged, mean, Math.Sqrt(Math.Max(0, (sumSq - sum * sum / n) / (n - 1))), n);
+    }
+
+    public override ConditionResult Evaluate(RuleInput input)
+    {
+        var samples = input.Of(Value);
+        if (!Valid || Compare(samples, TimeSpan.FromHours(PeriodHours), Seasons, TimeSpan.FromMinutes(ToleranceMinutes), Smoothing, MinSamples) is not { } baseline)
+        {
+            return ConditionResult.Unknown($"fewer than {MinSamples} samples of {Value} at this time of earlier periods to learn from");
+        }
+
+        var z = baseline.Score;
+        var directed = Direction switch
+        {
+            AnomalyDirection.Up => z,
+            AnomalyDirection.Down => -z,
+            _ => Math.Abs(z),
+        };
+        var limit = input.AlarmOpen ? ClearThreshold ?? Threshold : Threshold;
+        var active = directed > limit;
+        return new(active ? ConditionState.Active : ConditionState.Inactive, baseline.Current,
+            $"{Value} = {Num(baseline.Current)}, usually {Num(baseline.Mean)} ± {Num(baseline.StandardDeviation)} at this time ({baseline.Count} samples of {Seasons} × {Num(PeriodHours)} h), z = {z.ToString("0.##", CultureInfo.InvariantCulture)} (limit {Num(limit)})");
+    }
+
+    /// <summary>The newest samples to average, and each earlier period's window.</summary>
+    public override void AddNeeds(IDictionary<string, SampleNeed> needs)
+    {
+        var windows = Valid
+            ? Enumerable.Range(1, Seasons).Select(k => new SampleWindow(TimeSpan.FromHours(PeriodHours) * k, TimeSpan.FromMinutes(ToleranceMinutes))).ToList()
+            : [];
+        Need(needs, Value, new SampleNeed(Math.Clamp(Smoothing, 1, 60), TimeSpan.Zero) { Windows = windows });
+    }
+
+    /// <summary>Whether the numbers that shape the windows make sense (what <see cref="Validate"/> checks for them).</summary>
+    private bool Valid => double.IsFinite(PeriodHours) && PeriodHours is >= 1 and <= 168
+        && Seasons is >= 1 and <= MaxSeasons
+        && double.IsFinite(ToleranceMinutes) && ToleranceMinutes > 0 && ToleranceMinutes <= Math.Min(MaxToleranceMinutes, PeriodHours * 30)
+        && Smoothing is >= 1 and <= 60;
+
+    public override IEnumerable<(string, string)> Validate(DeviceType type, string path, int depth)
+    {
+        foreach (var e in CheckValue(type, Value, path))
+        {
+            yield return e;
+        }
+
+        if (!double.IsFinite(PeriodHours) || PeriodHours < 1 || PeriodHours > 168)
+        {
+            yield return (path + ".periodHours", "periodHours is between 1 and 168 (24 for a daily rhythm, 168 for a weekly one).");
+        }
+
+        if (Seasons is < 1 or > MaxSeasons)
+        {
+            yield return (path + ".seasons", $"seasons (earlier periods in the baseline) is between 1 and {MaxSeasons}.");
+        }
+
+        if (!double.IsFinite(ToleranceMinutes) || ToleranceMinutes <= 0 || ToleranceMinutes > MaxToleranceMinutes || (double.IsFinite(PeriodHours) && ToleranceMinutes > PeriodHours * 30))
+        {
+            yield return (path + ".toleranceMinutes", $"toleranceMinutes is positive, at most {Num(MaxToleranceMinutes)} and at most half the period.");
+        }
+
+        if (Smoothing is < 1 or > 60)
+        {
+            yield return (path + ".smoothing", "smoothing (newest samples averaged) is between 1 and 60.");
+        }
+
+        if (MinSamples is < 2 or > 10_000)
+        {
+            yield return (path + ".minSamples", "minSamples (samples in the baseline) is between 2 and 10000.");
         }
 
         if (!double.IsFinite(Threshold) || Threshold <= 0)

@@ -31,7 +31,7 @@ public static class RuleJson
         catch (NotSupportedException e)
         {
             // An abstract condition without its kind.
-            throw new DomainValidationException(Field(fieldPrefix, "condition.kind"), "Every condition names its kind: threshold, rateOfChange, noData, zScore, all or any. " + e.Message);
+            throw new DomainValidationException(Field(fieldPrefix, "condition.kind"), "Every condition names its kind: threshold, rateOfChange, noData, zScore, seasonal, all or any. " + e.Message);
         }
     }
 
@@ -42,6 +42,6 @@ public static class RuleJson
 
     private static string Explain(JsonException e) =>
         e.Message.Contains("type discriminator", StringComparison.Ordinal)
-            ? "Unknown or missing condition kind: threshold, rateOfChange, noData, zScore, all or any."
+            ? "Unknown or missing condition kind: threshold, rateOfChange, noData, zScore, seasonal, all or any."
             : e.Message;
 }

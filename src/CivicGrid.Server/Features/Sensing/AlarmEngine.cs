@@ -233,7 +233,7 @@ public sealed partial class AlarmEngine(IServiceScopeFactory scopes, AlarmRuleCa
         var result = new Dictionary<string, IReadOnlyList<Sample>>(needs.Count, StringComparer.Ordinal);
         foreach (var (name, need) in needs)
         {
-            if (need.Count > 1 || need.Lookback > TimeSpan.Zero)
+            if (need.Count > 1 || need.Lookback > TimeSpan.Zero || need.Windows is { Count: > 0 })
             {
                 return null;
             }
@@ -250,7 +250,7 @@ public sealed partial class AlarmEngine(IServiceScopeFactory scopes, AlarmRuleCa
         return result;
     }
 
-    /// <summary>The samples each value name needs, up to the evaluated instant, oldest first.</summary>
+    /// <summary>The samples each value name needs, up to the evaluated instant, oldest first: the newest, the look-back, and any earlier windows.</summary>
     private static async Task<Dictionary<string, IReadOnlyList<Sample>>> SamplesAsync(CivicGridDbContext db, string deviceId, IReadOnlyDictionary<string, SampleNeed> needs, DateTimeOffset at, CancellationToken ct)
     {
         var result = new Dictionary<string, IReadOnlyList<Sample>>(StringComparer.Ordinal);
@@ -266,6 +266,14 @@ public sealed partial class AlarmEngine(IServiceScopeFactory scopes, AlarmRuleCa
                 rows.AddRange(await readings.Where(r => r.Ts >= start).OrderByDescending(r => r.Ts).Take(MaxSamples)
                     .Select(r => new Sample(r.Ts, r.Value)).ToListAsync(ct));
                 rows.AddRange(await readings.Where(r => r.Ts < start).OrderByDescending(r => r.Ts).Take(1)
+                    .Select(r => new Sample(r.Ts, r.Value)).ToListAsync(ct));
+            }
+
+            foreach (var window in need.Windows ?? [])
+            {
+                // An earlier period's same phase (a seasonal baseline): every sample within the tolerance, each window capped on its own.
+                var (from, to) = (at - window.Ago - window.Tolerance, at - window.Ago + window.Tolerance);
+                rows.AddRange(await readings.Where(r => r.Ts >= from && r.Ts <= to).OrderByDescending(r => r.Ts).Take(MaxSamples)
                     .Select(r => new Sample(r.Ts, r.Value)).ToListAsync(ct));
             }
 

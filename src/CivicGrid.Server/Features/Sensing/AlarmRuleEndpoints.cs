@@ -55,7 +55,7 @@ public static class AlarmRuleEndpoints
         }).WithName("GetAlarmRule").WithSummary("One rule.").Produces<AlarmRuleDto>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", CreateAsync).RequirePermission(Permission.AlarmRulesManage).WithName("CreateAlarmRule")
             .Accepts<RuleDefinition>("application/json")
-            .WithSummary("Create a rule (admin): threshold (hysteresis, forMinutes), rateOfChange, noData, zScore, all/any; optional schedule, area, aggregate and case mapping.")
+            .WithSummary("Create a rule (admin): threshold (hysteresis, forMinutes), rateOfChange, noData, zScore, seasonal, all/any; optional schedule, area, aggregate and case mapping.")
             .Produces<AlarmRuleDto>(StatusCodes.Status201Created).ProducesValidationProblem();
         group.MapPut("/{id:guid}", UpdateAsync).RequirePermission(Permission.AlarmRulesManage).WithName("UpdateAlarmRule")
             .Accepts<RuleDefinition>("application/json")

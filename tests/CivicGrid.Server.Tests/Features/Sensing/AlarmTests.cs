@@ -203,6 +203,38 @@ public abstract class AlarmTests(CivicGridApp app) : SensingTest(app)
     }
 
     [Fact]
+    public async Task Seasonal_RaisesOnAnUnusualLevelForTheHour_AndClearsWhenTheUsualOneReturns()
+    {
+        var meter = await RegisterAsync("energy-meter", 1, 1);
+        var rule = await CreateRuleAsync(new
+        {
+            name = "电表功率与往日同时段不符 " + meter.Id,
+            deviceType = "energy-meter",
+            deviceIds = new[] { meter.Id },
+            severity = "warning",
+            condition = new { kind = "seasonal", value = "kw", periodHours = 24, seasons = 3, toleranceMinutes = 30, threshold = 4, clearThreshold = 2, minSamples = 3 },
+        });
+
+        // Three days of hourly readings, 30 kW in the six hours up to now and 10 kW otherwise, ± 1 from day to day
+        // (only the hours the baseline reads and the one before the rise: the device's burst allows 60 messages).
+        static double Usual(int hoursAgo) => (hoursAgo % 24 < 6 ? 30 : 10) + (hoursAgo / 24) switch { 1 => -1, 2 => 1, _ => 0 };
+        await PostOkAsync(meter, Batch("kw", Enumerable.Range(2, 73).Where(h => h % 24 is < 3 or 6).Select(h => (-60.0 * h, Usual(h)))));
+
+        // The newest of them (2 h ago) jumped from 10 to 30, as on every day at that hour: no alarm.
+        Assert.Empty(await AlarmsAsync($"ruleId={rule}"));
+
+        // The night level an hour ago is unusual for the hour: raised against the same hour of the three days before.
+        await PostOkAsync(meter, """{"kw":10}""", -3600);
+        var alarm = await SingleAlarmAsync(meter.Id, "open");
+        Assert.Equal(rule, alarm.GetProperty("ruleId").GetString());
+        Assert.Equal(10, alarm.GetProperty("value").GetDouble());
+
+        // Back to the usual level for the hour: cleared.
+        await PostOkAsync(meter, """{"kw":30}""", 0);
+        await EventuallyAsync(() => AlarmsAsync($"ruleId={rule}&state=cleared"), r => r.Length == 1);
+    }
+
+    [Fact]
     public async Task AreaAggregate_RaisesOneAlarmForTheCommunity()
     {
         var a = await RegisterAsync("air-quality", 0, 0);
