@@ -137,6 +137,8 @@ public sealed partial class SensingDemo(
             ("0193a000-0000-7000-8000-000000000006", """{"name":"噪声扰民（模拟）","deviceType":"noise","severity":"minor","condition":{"kind":"threshold","value":"db","threshold":70,"clearThreshold":65,"forMinutes":1},"case":{"categoryCode":"06028"}}"""),
             ("0193a000-0000-7000-8000-000000000007", """{"name":"电表功率异常（模拟）","deviceType":"energy-meter","severity":"warning","condition":{"kind":"zScore","value":"kw","window":60,"threshold":4,"clearThreshold":2}}"""),
             ("0193a000-0000-7000-8000-000000000008", """{"name":"井盖离线（模拟）","deviceType":"manhole-cover","severity":"minor","condition":{"kind":"noData","minutes":30}}"""),
+            // A building that burns power at 3 a.m.: unusual for the hour, judged against the same hour of the past two weeks (idle until the history exists).
+            ("0193a000-0000-7000-8000-000000000009", """{"name":"用电与往日同时段不符（模拟）","deviceType":"energy-meter","severity":"warning","condition":{"kind":"seasonal","value":"kw","periodHours":24,"seasons":14,"toleranceMinutes":90,"minSamples":20,"threshold":5,"clearThreshold":2}}"""),
         };
         foreach (var (id, json) in definitions)
         {
