@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using CivicGrid.Infrastructure.Audit;
 using CivicGrid.Infrastructure.Privacy;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -55,6 +56,9 @@ public static class PersistenceServiceCollectionExtensions
                 o.UseNetTopologySuite();
                 o.MigrationsAssembly(PostgresMigrationsAssembly);
             });
+
+            // telemetry_readings is created range-partitioned on its timestamp (ADR 0007).
+            options.ReplaceService<IMigrationsSqlGenerator, PartitioningMigrationsSqlGenerator>();
         }
         else
         {

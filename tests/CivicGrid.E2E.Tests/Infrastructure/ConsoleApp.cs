@@ -125,6 +125,8 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:MigrateOnStart", "true");
         builder.UseSetting("Intake:Retrain:Enabled", "false");
+        // Telemetry partitions are a PostgreSQL matter; off here like in the server tests.
+        builder.UseSetting("Telemetry:Partitions:Enabled", "false");
         builder.UseSetting("CIVICGRID_ADMIN_PASSWORD", E2EDistrict.Password);
         builder.UseSetting("Auth:SigningKey", Convert.ToBase64String(new byte[48]));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -166,12 +166,13 @@ public sealed partial class AlarmEngine(IServiceScopeFactory scopes, AlarmRuleCa
             var latest = new List<double>();
             foreach (var id in members)
             {
+                // Only a reading since the aggregate's age limit counts: bounded both ways, the query stays in the recent partitions.
                 var row = await db.TelemetryReadings.AsNoTracking()
-                    .Where(r => r.DeviceId == id && r.Name == name && r.Ts <= at)
+                    .Where(r => r.DeviceId == id && r.Name == name && r.Ts <= at && r.Ts >= since)
                     .OrderByDescending(r => r.Ts)
                     .Select(r => new { r.Ts, r.Value })
                     .FirstOrDefaultAsync(ct);
-                if (row is not null && row.Ts >= since)
+                if (row is not null)
                 {
                     latest.Add(row.Value);
                 }
@@ -257,16 +258,14 @@ public sealed partial class AlarmEngine(IServiceScopeFactory scopes, AlarmRuleCa
         foreach (var (name, need) in needs)
         {
             var readings = db.TelemetryReadings.AsNoTracking().Where(r => r.DeviceId == deviceId && r.Name == name && r.Ts <= at);
-            var rows = await readings.OrderByDescending(r => r.Ts).Take(Math.Clamp(need.Count, 1, MaxSamples))
-                .Select(r => new Sample(r.Ts, r.Value)).ToListAsync(ct);
+            var rows = await TelemetryQueries.NewestAsync(readings, at, Math.Clamp(need.Count, 1, MaxSamples), r => new Sample(r.Ts, r.Value), ct);
             if (need.Lookback > TimeSpan.Zero)
             {
                 // Every sample of the period, and the one just before it (was the condition already holding then?).
                 var start = at - need.Lookback;
                 rows.AddRange(await readings.Where(r => r.Ts >= start).OrderByDescending(r => r.Ts).Take(MaxSamples)
                     .Select(r => new Sample(r.Ts, r.Value)).ToListAsync(ct));
-                rows.AddRange(await readings.Where(r => r.Ts < start).OrderByDescending(r => r.Ts).Take(1)
-                    .Select(r => new Sample(r.Ts, r.Value)).ToListAsync(ct));
+                rows.AddRange(await TelemetryQueries.NewestAsync(readings.Where(r => r.Ts < start), start, 1, r => new Sample(r.Ts, r.Value), ct));
             }
 
             foreach (var window in need.Windows ?? [])

@@ -109,10 +109,10 @@ public static class DeviceEndpoints
         return Results.Ok(new DevicePageDto([.. items.Select(d => ToDto(d, null))], p, size, total));
     }
 
-    private static async Task<IResult> GetAsync(string id, CivicGridDbContext db, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, CivicGridDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct)
     {
         var device = await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException("Device", id);
-        var latest = await TelemetryQueries.LatestAsync(db, device, ct);
+        var latest = await TelemetryQueries.LatestAsync(db, device, clock.GetUtcNow(), ct);
         http.Response.Headers.ETag = ETags.For(device.Version);
         return Results.Ok(ToDto(device, latest));
     }

@@ -16,6 +16,7 @@ public static class SensingFeature
             .Validate(o => o.SilentAfter > TimeSpan.Zero && o.MaxAge > TimeSpan.Zero && o.MaxFutureSkew >= TimeSpan.Zero, "Telemetry time limits must be positive.")
             .Validate(o => o.Retention.Interval > TimeSpan.Zero && o.Retention.Raw >= o.MaxAge && o.Retention.Minute >= o.Retention.Raw && o.Retention.Hour >= o.Retention.Minute,
                 "Telemetry:Retention needs a positive Interval and Raw >= Telemetry:MaxAge, Minute >= Raw, Hour >= Minute.")
+            .Validate(o => o.Partitions.DaysAhead is >= 0 and <= 31, "Telemetry:Partitions:DaysAhead must be 0-31.")
             .ValidateOnStart();
         builder.Services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.SectionName)
             .Validate(o => o.Port is > 0 and < 65536, "Mqtt:Port must be a TCP port.")
@@ -45,6 +46,8 @@ public static class SensingFeature
         builder.Services.AddHostedService<SensingJob>();
         builder.Services.AddSingleton<TelemetryRetentionJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryRetentionJob>());
+        builder.Services.AddSingleton<TelemetryPartitionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryPartitionJob>());
         builder.Services.AddSingleton<TelemetryWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
 

@@ -38,6 +38,23 @@ public sealed class TelemetryOptions
 
     /// <summary>How long each resolution of the time series is kept (section <c>Telemetry:Retention</c>).</summary>
     public TelemetryRetentionOptions Retention { get; set; } = new();
+
+    /// <summary>The daily partitions of the raw readings on PostgreSQL (section <c>Telemetry:Partitions</c>).</summary>
+    public TelemetryPartitionOptions Partitions { get; set; } = new();
+}
+
+/// <summary>
+/// Daily partitions of <c>telemetry_readings</c> on PostgreSQL: every hour the job makes sure that
+/// yesterday, today and the next <see cref="DaysAhead"/> days have one. Readings of a day without a
+/// partition (old buffered uploads) land in the default partition. Nothing happens on SQLite.
+/// </summary>
+public sealed class TelemetryPartitionOptions
+{
+    /// <summary>Run the partition job on this node (every node may run it; the changes are serialised by a lock).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How many days after today get their partition ahead of time.</summary>
+    public int DaysAhead { get; set; } = 2;
 }
 
 /// <summary>

@@ -33,17 +33,18 @@ public static class TelemetryQueries
 {
     public const int MaxRawPoints = 10_000;
 
+    /// <summary>How far back <see cref="NewestAsync"/> looks first.</summary>
+    private static readonly TimeSpan RecentSpan = TimeSpan.FromDays(1);
+
     /// <summary>The latest value of each of the device type's names (one index seek each).</summary>
-    public static async Task<IReadOnlyDictionary<string, LatestValueDto>> LatestAsync(CivicGridDbContext db, Device device, CancellationToken ct)
+    public static async Task<IReadOnlyDictionary<string, LatestValueDto>> LatestAsync(CivicGridDbContext db, Device device, DateTimeOffset now, CancellationToken ct)
     {
         var latest = new Dictionary<string, LatestValueDto>(StringComparer.Ordinal);
         foreach (var field in DeviceTypes.Find(device.Type)?.Fields ?? [])
         {
             var name = field.Name;
-            var row = await db.TelemetryReadings.AsNoTracking()
-                .Where(r => r.DeviceId == device.Id && r.Name == name)
-                .OrderByDescending(r => r.Ts)
-                .FirstOrDefaultAsync(ct);
+            var readings = db.TelemetryReadings.AsNoTracking().Where(r => r.DeviceId == device.Id && r.Name == name);
+            var row = (await NewestAsync(readings, now, 1, r => r, ct)).FirstOrDefault();
             if (row is not null)
             {
                 latest[name] = new LatestValueDto(row.Value, row.Raw, row.Ts);
@@ -51,6 +52,21 @@ public static class TelemetryQueries
         }
 
         return latest;
+    }
+
+    /// <summary>
+    /// The newest <paramref name="count"/> readings of a query, newest first, looked for in the day
+    /// before <paramref name="recentUntil"/> first and in the whole query only when that day holds
+    /// fewer. The answer is the same; on PostgreSQL the first query is pruned to the one or two day
+    /// partitions it touches, where an unbounded newest-first query would probe every partition
+    /// (the default partition keeps PostgreSQL from scanning them in order).
+    /// </summary>
+    public static async Task<List<T>> NewestAsync<T>(IQueryable<TelemetryReadingRecord> readings, DateTimeOffset recentUntil, int count,
+        System.Linq.Expressions.Expression<Func<TelemetryReadingRecord, T>> select, CancellationToken ct)
+    {
+        var since = recentUntil - RecentSpan;
+        var recent = await readings.Where(r => r.Ts >= since).OrderByDescending(r => r.Ts).Take(count).Select(select).ToListAsync(ct);
+        return recent.Count >= count ? recent : await readings.OrderByDescending(r => r.Ts).Take(count).Select(select).ToListAsync(ct);
     }
 
     public static async Task<TelemetrySeriesDto> SeriesAsync(

@@ -22,9 +22,9 @@ public sealed partial class TelemetryRetentionJob(
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CivicGridDbContext>();
         var result = await TelemetryRetention.RunAsync(db, options.Value.Retention.Policy, clock.GetUtcNow(), ct);
-        if (result.RawDeleted + result.MinuteRollupsDeleted + result.HourRollupsDeleted > 0)
+        if (result.RawDeleted + result.MinuteRollupsDeleted + result.HourRollupsDeleted + result.PartitionsDropped > 0)
         {
-            LogPass(logger, result.HoursRolledUp, result.RawDeleted, result.RollupsWritten, result.MinuteRollupsDeleted, result.HourRollupsDeleted);
+            LogPass(logger, result.PartitionsDropped, result.HoursRolledUp, result.RawDeleted, result.RollupsWritten, result.MinuteRollupsDeleted, result.HourRollupsDeleted);
         }
 
         return result;
@@ -57,8 +57,8 @@ public sealed partial class TelemetryRetentionJob(
         }
     }
 
-    [LoggerMessage(EventId = 3120, Level = LogLevel.Information, Message = "Telemetry retention: {Hours} hours rolled up, {Raw} raw readings deleted, {Rollups} roll-ups written, {Minute} minute and {Hour} hour roll-ups deleted")]
-    private static partial void LogPass(ILogger logger, int hours, int raw, int rollups, int minute, int hour);
+    [LoggerMessage(EventId = 3120, Level = LogLevel.Information, Message = "Telemetry retention: {Days} day partitions and {Hours} hours rolled up, {Raw} raw readings deleted, {Rollups} roll-ups written, {Minute} minute and {Hour} hour roll-ups deleted")]
+    private static partial void LogPass(ILogger logger, int days, int hours, int raw, int rollups, int minute, int hour);
 
     [LoggerMessage(EventId = 3121, Level = LogLevel.Warning, Message = "The telemetry retention pass failed; it runs again at the next tick")]
     private static partial void LogFailed(ILogger logger, Exception exception);

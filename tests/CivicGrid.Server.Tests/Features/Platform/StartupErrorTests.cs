@@ -10,6 +10,21 @@ public sealed class StartupErrorTests
     [Fact]
     public async Task AdminPasswordAgainstThePolicy_StopsTheStartInOneLine()
     {
+        // Long enough, but it contains the account's name.
+        var line = await StartExpectingOneErrorLineAsync(new() { ["CIVICGRID_ADMIN_PASSWORD"] = "the-admin-password-2026" });
+        Assert.StartsWith("civicgrid: CIVICGRID_ADMIN_PASSWORD", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PartitionDaysAheadOutOfRange_StopsTheStartInOneLine()
+    {
+        var line = await StartExpectingOneErrorLineAsync(new() { ["CIVICGRID_ADMIN_PASSWORD"] = CivicGridApp.Password, ["Telemetry__Partitions__DaysAhead"] = "-1" });
+        Assert.Equal("civicgrid: Telemetry:Partitions:DaysAhead must be 0-31.", line);
+    }
+
+    /// <summary>Starts the real server on a fresh SQLite folder with extra environment; it must exit 1 with one stderr line, which is returned.</summary>
+    private static async Task<string> StartExpectingOneErrorLineAsync(Dictionary<string, string> environment)
+    {
         var ct = TestContext.Current.CancellationToken;
         var dir = Path.Combine(Path.GetTempPath(), "civicgrid-start-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -26,12 +41,15 @@ public sealed class StartupErrorTests
             start.ArgumentList.Add(a);
         }
 
-        // Long enough, but it contains the account's name.
-        start.Environment["CIVICGRID_ADMIN_PASSWORD"] = "the-admin-password-2026";
         start.Environment["Database__Provider"] = "Sqlite";
         start.Environment["Mqtt__Port"] = CivicGridApp.FreeTcpPort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Mqtt__BindAddress"] = "127.0.0.1";
         start.Environment["Logging__LogLevel__Default"] = "None";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         try
         {
             using var process = Process.Start(start)!;
@@ -43,9 +61,8 @@ public sealed class StartupErrorTests
 
             Assert.Equal(1, process.ExitCode);
             var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var line = Assert.Single(lines);
-            Assert.StartsWith("civicgrid: CIVICGRID_ADMIN_PASSWORD", line, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", await stdout, StringComparison.Ordinal);
+            return Assert.Single(lines);
         }
         finally
         {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using CivicGrid.Domain.Telemetry;
 using CivicGrid.Infrastructure.Persistence;
+using CivicGrid.Infrastructure.Telemetry;
 using CivicGrid.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using MQTTnet;
@@ -71,6 +72,13 @@ public abstract class DurabilityTests
                 await db.SaveChangesAsync(Ct);
             }
 
+            // On PostgreSQL the server's partition job gives today (and yesterday) a partition once it is ready.
+            var days = new[] { DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow }.Select(TelemetryPartitions.DayOf).Distinct().ToList();
+            if (Provider == DatabaseProvider.Postgres)
+            {
+                await WaitForPartitionsAsync(connectionString, days);
+            }
+
             var acknowledged = new ConcurrentBag<(string Device, DateTimeOffset Ts)>();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             var publishers = devices.Select(d => Task.Run(() => PublishUntilFailureAsync(d.Id, d.Token, mqttPort, acknowledged, stop.Token))).ToList();
@@ -95,6 +103,15 @@ public abstract class DurabilityTests
                 .Select(r => (r.DeviceId, r.Ts)).ToHashSet();
             var lost = acknowledged.Where(a => !stored.Contains(a)).ToList();
             Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged messages were lost, e.g. {lost.FirstOrDefault()}");
+            if (Provider == DatabaseProvider.Postgres)
+            {
+                // The readings went into the day partitions, none into the default one.
+                var tables = await check.Database.SqlQuery<string>($"""
+                    SELECT DISTINCT tableoid::regclass::text AS "Value" FROM telemetry_readings WHERE "DeviceId" = ANY({ids.ToArray()})
+                    """).ToListAsync(Ct);
+                Assert.NotEmpty(tables);
+                Assert.All(tables, t => Assert.Contains(t, days.Select(TelemetryPartitions.NameOf)));
+            }
         }
         finally
         {
@@ -161,6 +178,25 @@ public abstract class DurabilityTests
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    private async Task WaitForPartitionsAsync(string connectionString, IReadOnlyList<DateOnly> days)
+    {
+        await using var db = Context(connectionString);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        IReadOnlyList<DateOnly> existing = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            existing = await TelemetryPartitions.ListAsync(db, Ct);
+            if (days.All(existing.Contains))
+            {
+                return;
+            }
+
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.Fail($"the server's partition job did not create {string.Join(", ", days)} within 60 s (found {string.Join(", ", existing)})");
     }
 
     private static async Task WaitReadyAsync(Process server, int httpPort)

@@ -33,6 +33,22 @@ public abstract class TelemetryHttpTests(CivicGridApp app) : SensingTest(app)
     }
 
     [Fact]
+    public async Task Latest_IsTheNewestReading_WhetherRecentOrDaysOld()
+    {
+        // The latest value is looked for in the last day first, then in the whole series.
+        var device = await RegisterAsync("bin");
+        var old = App.Clock.GetUtcNow().AddDays(-3);
+        Assert.Equal(HttpStatusCode.OK, (await PostTelemetryAsync(device, $$$"""[{"ts":"{{{old.AddMinutes(-1):O}}}","values":{"fill_pct":10}},{"ts":"{{{old:O}}}","values":{"fill_pct":40}}]""")).StatusCode);
+        var latest = (await GetDeviceAsync(device.Id)).GetProperty("latest").GetProperty("fill_pct");
+        Assert.Equal((40.0, old), (latest.GetProperty("value").GetDouble(), latest.GetProperty("ts").GetDateTimeOffset()));
+
+        // A reading a little ahead of the clock (device clock drift) is the newest too.
+        Assert.Equal(HttpStatusCode.OK, (await PostTelemetryAsync(device, $$$"""[{"ts":"{{{Ts(-60)}}}","values":{"fill_pct":50}},{"ts":"{{{Ts(120)}}}","values":{"fill_pct":55}}]""")).StatusCode);
+        latest = (await GetDeviceAsync(device.Id)).GetProperty("latest").GetProperty("fill_pct");
+        Assert.Equal(55.0, latest.GetProperty("value").GetDouble());
+    }
+
+    [Fact]
     public async Task Post_BatchTwice_StoresOnce_AndCountsDuplicates()
     {
         var device = await RegisterAsync("bin");
