@@ -91,7 +91,7 @@ public static class IngestScenario
         var clients = await ConnectAllAsync(devices, s.Host, port, s.Raw, ct);
         var connectSeconds = Stopwatch.GetElapsedTime(connectStarted).TotalSeconds;
 
-        long acknowledged = 0, refused = 0, failed = 0, sent = 0;
+        long acknowledged = 0, refused = 0, failed = 0, sent = 0, reconnects = 0;
         var stop = false;
         var baseTs = DateTimeOffset.UtcNow.AddMinutes(-2);
         var workers = clients.Select((c, i) => Task.Run(async () =>
@@ -129,6 +129,19 @@ public static class IngestScenario
                 {
                     Interlocked.Increment(ref failed);
                     await Task.Delay(100, ct);
+                    if (!c.Client.IsConnected && !Volatile.Read(ref stop))
+                    {
+                        // The server closes the connection of a message it could not store in time; a device reconnects and resends.
+                        try
+                        {
+                            await c.Client.ConnectAsync(c.Options, ct);
+                            Interlocked.Increment(ref reconnects);
+                        }
+                        catch (Exception again) when (again is not OperationCanceledException || !ct.IsCancellationRequested)
+                        {
+                            await Task.Delay(1000, ct);
+                        }
+                    }
                 }
             }
         }, ct)).ToList();
@@ -174,7 +187,7 @@ public static class IngestScenario
             report.AppendLine(CultureInfo.InvariantCulture, $"| delivered to the subscriber | {r1 - r0:N0} → **{(r1 - r0) / seconds:N0} msg/s** |");
         }
 
-        report.AppendLine(CultureInfo.InvariantCulture, $"| refused / failed publishes (whole run) | {refused:N0} / {failed:N0} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| refused / failed publishes, reconnections (whole run) | {refused:N0} / {failed:N0}, {reconnects:N0} |");
         if (serverCpu is { } cpu && a1 > a0)
         {
             // What the server itself spends per message: the capacity of a machine where it has the cores to itself.
@@ -214,10 +227,10 @@ public static class IngestScenario
         return process.TotalProcessorTime;
     }
 
-    private static async Task<List<(string Id, IMqttClient Client)>> ConnectAllAsync(List<(string Id, string Token)> devices, string host, int port, bool raw, CancellationToken ct)
+    private static async Task<List<(string Id, IMqttClient Client, MqttClientOptions Options)>> ConnectAllAsync(List<(string Id, string Token)> devices, string host, int port, bool raw, CancellationToken ct)
     {
         var factory = new MqttClientFactory();
-        var clients = new ConcurrentBag<(string, IMqttClient)>();
+        var clients = new ConcurrentBag<(string, IMqttClient, MqttClientOptions)>();
         await Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (d, token) =>
         {
             var client = factory.CreateMqttClient();
@@ -228,13 +241,14 @@ public static class IngestScenario
                 builder = builder.WithCredentials(d.Id, d.Token);
             }
 
-            var result = await client.ConnectAsync(builder.Build(), token);
+            var options = builder.Build();
+            var result = await client.ConnectAsync(options, token);
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
                 throw new InvalidOperationException($"{d.Id} could not connect: {result.ResultCode}");
             }
 
-            clients.Add((d.Id, client));
+            clients.Add((d.Id, client, options));
         });
         return [.. clients];
     }
