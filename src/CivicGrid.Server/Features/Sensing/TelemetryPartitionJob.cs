@@ -36,7 +36,10 @@ public sealed partial class TelemetryPartitionJob(
             if (await TelemetryPartitions.EnsureAsync(db, day, ct))
             {
                 created++;
-                LogCreated(logger, day);
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    LogCreated(logger, day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                }
             }
         }
 
@@ -77,7 +80,7 @@ public sealed partial class TelemetryPartitionJob(
     }
 
     [LoggerMessage(EventId = 3125, Level = LogLevel.Information, Message = "Telemetry partition of {Day} (UTC) created")]
-    private static partial void LogCreated(ILogger logger, DateOnly day);
+    private static partial void LogCreated(ILogger logger, string day);
 
     [LoggerMessage(EventId = 3126, Level = LogLevel.Warning, Message = "The telemetry partition pass failed; it runs again at the next tick")]
     private static partial void LogFailed(ILogger logger, Exception exception);
