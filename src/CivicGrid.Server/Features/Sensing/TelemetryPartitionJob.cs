@@ -36,10 +36,7 @@ public sealed partial class TelemetryPartitionJob(
             if (await TelemetryPartitions.EnsureAsync(db, day, ct))
             {
                 created++;
-                if (logger.IsEnabled(LogLevel.Information))
-                {
-                    LogCreated(logger, day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-                }
+                LogCreated(logger, day.Year, day.Month, day.Day);
             }
         }
 
@@ -79,8 +76,8 @@ public sealed partial class TelemetryPartitionJob(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 3125, Level = LogLevel.Information, Message = "Telemetry partition of {Day} (UTC) created")]
-    private static partial void LogCreated(ILogger logger, string day);
+    [LoggerMessage(EventId = 3125, Level = LogLevel.Information, Message = "Telemetry partition of {Year}-{Month:00}-{Day:00} (UTC) created")]
+    private static partial void LogCreated(ILogger logger, int year, int month, int day);
 
     [LoggerMessage(EventId = 3126, Level = LogLevel.Warning, Message = "The telemetry partition pass failed; it runs again at the next tick")]
     private static partial void LogFailed(ILogger logger, Exception exception);
