@@ -112,6 +112,41 @@ public abstract record RuleCondition
     }
 
     protected static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// An anomaly score (in standard deviations) against its limit, in the direction asked, with
+    /// hysteresis: while the alarm is open the clear threshold is the limit.
+    /// </summary>
+    protected static (bool Active, double Limit) JudgeDeviation(double z, AnomalyDirection direction, double threshold, double? clearThreshold, bool alarmOpen)
+    {
+        var directed = direction switch
+        {
+            AnomalyDirection.Up => z,
+            AnomalyDirection.Down => -z,
+            _ => Math.Abs(z),
+        };
+        var limit = alarmOpen ? clearThreshold ?? threshold : threshold;
+        return (directed > limit, limit);
+    }
+
+    /// <summary>The checks of an anomaly condition's limits (in standard deviations) and direction.</summary>
+    protected static IEnumerable<(string, string)> CheckDeviationLimits(double threshold, double? clearThreshold, AnomalyDirection direction, string path)
+    {
+        if (!double.IsFinite(threshold) || threshold <= 0)
+        {
+            yield return (path + ".threshold", "threshold (in standard deviations) must be positive.");
+        }
+
+        if (clearThreshold is { } c && (!double.IsFinite(c) || c < 0 || c > threshold))
+        {
+            yield return (path + ".clearThreshold", "clearThreshold lies between 0 and threshold.");
+        }
+
+        if (!Enum.IsDefined(direction))
+        {
+            yield return (path + ".direction", "direction is both, up or down.");
+        }
+    }
 }
 
 /// <summary>
@@ -386,14 +421,7 @@ public sealed record ZScoreCondition : RuleCondition
             return ConditionResult.Unknown($"fewer than {MinSamples} samples of {Value} to learn from");
         }
 
-        var directed = Direction switch
-        {
-            AnomalyDirection.Up => z,
-            AnomalyDirection.Down => -z,
-            _ => Math.Abs(z),
-        };
-        var limit = input.AlarmOpen ? ClearThreshold ?? Threshold : Threshold;
-        var active = directed > limit;
+        var (active, limit) = JudgeDeviation(z, Direction, Threshold, ClearThreshold, input.AlarmOpen);
         return new(active ? ConditionState.Active : ConditionState.Inactive, samples[^1].Value,
             $"{Value} = {Num(samples[^1].Value)}, z = {z.ToString("0.##", CultureInfo.InvariantCulture)} (limit {Num(limit)})");
     }
@@ -417,19 +445,9 @@ public sealed record ZScoreCondition : RuleCondition
             yield return (path + ".minSamples", "minSamples is between 2 and window.");
         }
 
-        if (!double.IsFinite(Threshold) || Threshold <= 0)
+        foreach (var e in CheckDeviationLimits(Threshold, ClearThreshold, Direction, path))
         {
-            yield return (path + ".threshold", "threshold (in standard deviations) must be positive.");
-        }
-
-        if (ClearThreshold is { } c && (!double.IsFinite(c) || c < 0 || c > Threshold))
-        {
-            yield return (path + ".clearThreshold", "clearThreshold lies between 0 and threshold.");
-        }
-
-        if (!Enum.IsDefined(Direction))
-        {
-            yield return (path + ".direction", "direction is both, up or down.");
+            yield return e;
         }
     }
 }
@@ -533,14 +551,7 @@ public sealed record SeasonalCondition : RuleCondition
         }
 
         var z = baseline.Score;
-        var directed = Direction switch
-        {
-            AnomalyDirection.Up => z,
-            AnomalyDirection.Down => -z,
-            _ => Math.Abs(z),
-        };
-        var limit = input.AlarmOpen ? ClearThreshold ?? Threshold : Threshold;
-        var active = directed > limit;
+        var (active, limit) = JudgeDeviation(z, Direction, Threshold, ClearThreshold, input.AlarmOpen);
         return new(active ? ConditionState.Active : ConditionState.Inactive, baseline.Current,
             $"{Value} = {Num(baseline.Current)}, usually {Num(baseline.Mean)} ± {Num(baseline.StandardDeviation)} at this time ({baseline.Count} samples of {Seasons} × {Num(PeriodHours)} h), z = {z.ToString("0.##", CultureInfo.InvariantCulture)} (limit {Num(limit)})");
     }
@@ -592,19 +603,9 @@ public sealed record SeasonalCondition : RuleCondition
             yield return (path + ".minSamples", "minSamples (samples in the baseline) is between 2 and 10000.");
         }
 
-        if (!double.IsFinite(Threshold) || Threshold <= 0)
+        foreach (var e in CheckDeviationLimits(Threshold, ClearThreshold, Direction, path))
         {
-            yield return (path + ".threshold", "threshold (in standard deviations) must be positive.");
-        }
-
-        if (ClearThreshold is { } c && (!double.IsFinite(c) || c < 0 || c > Threshold))
-        {
-            yield return (path + ".clearThreshold", "clearThreshold lies between 0 and threshold.");
-        }
-
-        if (!Enum.IsDefined(Direction))
-        {
-            yield return (path + ".direction", "direction is both, up or down.");
+            yield return e;
         }
     }
 }

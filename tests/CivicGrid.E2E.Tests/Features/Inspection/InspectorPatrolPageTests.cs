@@ -123,11 +123,7 @@ public sealed class InspectorPatrolPageTests(ConsoleApp app) : ConsoleTest(app)
             }
         };
 
-        await page.GotoAsync("/login?ReturnUrl=%2Finspector");
-        await page.Locator("#username").FillAsync(patrol.UserName);
-        await page.Locator("#password").FillAsync(E2EDistrict.Password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/inspector", StringComparison.Ordinal));
+        await SignInAsync(page, patrol);
         await Assertions.Expect(page.Locator("#ip-components button.ip-item").First).ToBeVisibleAsync();
 
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways at 360 px");
@@ -153,11 +149,7 @@ public sealed class InspectorPatrolPageTests(ConsoleApp app) : ConsoleTest(app)
         await using var context = await App.NewPhoneContextAsync(here);
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/login?ReturnUrl=%2Finspector");
-        await page.Locator("#username").FillAsync(patrol.UserName);
-        await page.Locator("#password").FillAsync(E2EDistrict.Password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/inspector", StringComparison.Ordinal));
+        await SignInAsync(page, patrol);
         await Assertions.Expect(page.Locator("#ip-position")).ToContainTextAsync("±");
 
         // A camera-sized picture (2400 × 1800), drawn in the browser.
@@ -209,11 +201,7 @@ public sealed class InspectorPatrolPageTests(ConsoleApp app) : ConsoleTest(app)
         await using var context = await App.NewPhoneContextAsync(here);
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/login?ReturnUrl=%2Finspector");
-        await page.Locator("#username").FillAsync(patrol.UserName);
-        await page.Locator("#password").FillAsync(E2EDistrict.Password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/inspector", StringComparison.Ordinal));
+        await SignInAsync(page, patrol);
         await Assertions.Expect(page.Locator("#ip-position")).ToContainTextAsync("±");
         await page.Locator("#ip-common .ip-chip[data-code='06010']").ClickAsync();
         var marker = "关页后补报 " + patrol.UserName;
@@ -251,6 +239,16 @@ public sealed class InspectorPatrolPageTests(ConsoleApp app) : ConsoleTest(app)
             open.onupgradeneeded = () => open.result.createObjectStore('pending');
             open.onsuccess = () => { const r = open.result.transaction('pending').objectStore('pending').count(); r.onsuccess = () => resolve(r.result); };
         })"));
+    }
+
+    /// <summary>Signs the patrol's inspector in through the console's sign-in, which leads back to the patrol page.</summary>
+    private static async Task SignInAsync(IPage page, Patrol patrol)
+    {
+        await page.GotoAsync("/login?ReturnUrl=%2Finspector");
+        await page.Locator("#username").FillAsync(patrol.UserName);
+        await page.Locator("#password").FillAsync(E2EDistrict.Password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/inspector", StringComparison.Ordinal));
     }
 
     /// <summary>Width and height from a JPEG's start-of-frame segment.</summary>
