@@ -6,6 +6,9 @@
 #   3. server restarted: `list` (GET /api/v1/cases, a rotating mix of filters), then `create` again
 #      on the big table.
 #
+#   5. Open311 (BENCH_SCENARIOS=open311): a fresh demo server with its submission limit lifted;
+#      `open311` (POST requests.json, GET the list and one request, in turn).
+#
 #   4. sensing ingestion (BENCH_SCENARIOS=ingest): a fresh demo server, `seed-devices` registers
 #      BENCH_INGEST_REGISTERED devices straight into its database, the server restarts without the
 #      demo simulation, then `ingest --raw` (a bare MQTT broker: the reference figure) and `ingest`
@@ -22,10 +25,12 @@
 #
 # Environment (default):
 #   BENCH_ENGINES            engines to run, in order ("sqlite postgres")
-#   BENCH_SCENARIOS          what to run per engine ("cases ingest")
+#   BENCH_SCENARIOS          what to run per engine ("cases ingest"; also "open311")
 #   BENCH_INGEST_REGISTERED  devices registered before `ingest` (100000)
 #   BENCH_INGEST_DEVICES     devices connected and publishing (10000)
 #   BENCH_INGEST_DURATION    measured time of each `ingest` run (30s)
+#   BENCH_OPEN311_CLIENTS    concurrent clients of `open311` (4)
+#   BENCH_OPEN311_DURATION   measured time of `open311` (30s)
 #   BENCH_CASES              cases seeded before `list` (1000000)
 #   BENCH_CREATE_CLIENTS     concurrent clients of `create` (8)
 #   BENCH_CREATE_DURATION    measured time of each `create` run (30s)
@@ -59,6 +64,8 @@ list_clients=${BENCH_LIST_CLIENTS:-4}
 list_duration=${BENCH_LIST_DURATION:-60s}
 warmup=${BENCH_WARMUP:-5s}
 create_after_seed=${BENCH_CREATE_AFTER_SEED:-1}
+open311_clients=${BENCH_OPEN311_CLIENTS:-4}
+open311_duration=${BENCH_OPEN311_DURATION:-30s}
 trace_tool=${BENCH_TRACE:-}
 read -r -a extra_server_env <<<"${BENCH_SERVER_ENV:-}"
 results=${BENCH_RESULTS:-$(mktemp -d /tmp/civicgrid-bench.XXXXXX)}
@@ -71,6 +78,8 @@ loadtest_dll=$repo/bench/CivicGrid.LoadTest/bin/Release/net10.0/civicgrid-loadte
 # Every demo account gets this password; it never leaves this machine.
 export CIVICGRID_DEMO_PASSWORD=${CIVICGRID_DEMO_PASSWORD:-bench-$RANDOM$RANDOM-pw}
 export CIVICGRID_ADMIN_PASSWORD=${CIVICGRID_ADMIN_PASSWORD:-bench-$RANDOM$RANDOM-root}
+# The demo's Open311 client key (`open311`).
+export CIVICGRID_DEMO_API_KEY=${CIVICGRID_DEMO_API_KEY:-cg311_bench$RANDOM$RANDOM$RANDOM$RANDOM}
 
 work=$(mktemp -d /tmp/civicgrid-bench-work.XXXXXX)
 server_pid="" pg_dir="" pg_cs="" server_url="" started=$SECONDS
@@ -258,6 +267,20 @@ run_ingest() {
     stop_server
 }
 
+# run_open311 ENGINE NAME DATA_DIR: the demo server with the per-client submission limit lifted
+# (otherwise most POSTs are rightly answered 429) and without the classifier's retraining (CPU the
+# requests would share); Open311 clients POST and read requests in turn.
+run_open311() {
+    local engine=$1 name=$2 data=$3
+    server_env=(Security__Open311Submit__PermitLimit=1000000 Intake__Retrain__Enabled=false)
+    start_server "$engine" "$data"
+    server_env=()
+    log "$engine: open311 ($open311_clients clients, $open311_duration)"
+    loadtest open311 --url "$server_url" --clients "$open311_clients" --duration "$open311_duration" --warmup "$warmup" \
+        --label "$name, demo district" --out "$results/$engine-8-open311.md" >/dev/null
+    stop_server
+}
+
 run_engine() {
     local engine=$1 provider data connection name
     data=$(mktemp -d "$work/$engine.XXXXXX")
@@ -270,6 +293,20 @@ run_engine() {
 
     if [[ " $scenarios " == *" ingest "* ]]; then
         run_ingest "$engine" "$provider" "$connection" "$name" "$data"
+        if [[ $engine == postgres ]]; then
+            stop_cluster
+            rm -rf "$pg_dir"
+            start_cluster
+            connection=$pg_cs
+        else
+            rm -rf "$data"
+            data=$(mktemp -d "$work/$engine.XXXXXX")
+            connection=$data/civicgrid.db
+        fi
+    fi
+
+    if [[ " $scenarios " == *" open311 "* ]]; then
+        run_open311 "$engine" "$name" "$data"
         if [[ $engine == postgres ]]; then
             stop_cluster
             rm -rf "$pg_dir"
