@@ -18,7 +18,7 @@ public static class IntakeFeature
         builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName)
             .Validate(o => o.AutoFileThreshold >= 0 && double.IsFinite(o.AutoFileThreshold), "Intake:AutoFileThreshold must be a number ≥ 0 (above 1 turns automatic filing off).")
             .Validate(o => o.QueueSuggestions is >= 1 and <= 10, "Intake:QueueSuggestions must be between 1 and 10.")
-            .Validate(o => o.Retrain.IsValid(), "Intake:Retrain: intervals positive, AfterCorrections ≥ 1, MinExamples ≥ 2, MaxExamples ≥ MinExamples.")
+            .Validate(o => o.Retrain.IsValid(), "Intake:Retrain: intervals positive, AfterCorrections ≥ 1, MinExamples ≥ 2, MaxExamples ≥ MinExamples, BusyAbove in (0, 1], MaxPostpone not negative.")
             .ValidateOnStart();
         builder.Services.AddScoped<ReportIntake>();
         builder.Services.AddScoped<IntakeQueue>();

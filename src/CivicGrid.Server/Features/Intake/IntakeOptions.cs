@@ -45,7 +45,13 @@ public sealed class ClassifierRetrainOptions
     /// <summary>The most recent filed cases used for training (bounds the training time).</summary>
     public int MaxExamples { get; set; } = 20_000;
 
+    /// <summary>A due retraining waits for the next check while the server uses more than this share of the machine's cores (1: never waits).</summary>
+    public double BusyAbove { get; set; } = 0.5;
+
+    /// <summary>A retraining postponed this long runs at the next check however busy the server is.</summary>
+    public TimeSpan MaxPostpone { get; set; } = TimeSpan.FromHours(12);
+
     internal bool IsValid() =>
         FirstCheckAfter >= TimeSpan.Zero && CheckInterval > TimeSpan.Zero && AfterCorrections >= 1 && MaxAge > TimeSpan.Zero
-        && MinExamples >= 2 && MaxExamples >= MinExamples;
+        && MinExamples >= 2 && MaxExamples >= MinExamples && BusyAbove is > 0 and <= 1 && MaxPostpone >= TimeSpan.Zero;
 }

@@ -20,8 +20,12 @@ public sealed partial class ClassifierRetraining(
     private static readonly CaseStatus[] Labelled =
         [CaseStatus.Filed, CaseStatus.Dispatched, CaseStatus.Handling, CaseStatus.Suspended, CaseStatus.Checking, CaseStatus.Closed];
 
-    /// <summary>Retrains and saves the model when it is due; returns the new model, or null when nothing was due.</summary>
-    public async Task<ClassifierModel?> RetrainIfDueAsync(CancellationToken ct)
+    /// <summary>
+    /// Retrains and saves the model when it is due; returns the new model, or null when nothing was
+    /// due. <paramref name="mayStart"/>, asked only when a retraining is due, can hold it back (the
+    /// job's "is the server busy" check); the next call asks again.
+    /// </summary>
+    public async Task<ClassifierModel?> RetrainIfDueAsync(CancellationToken ct, Func<CancellationToken, Task<bool>>? mayStart = null)
     {
         var o = options.Value.Retrain;
         var current = classifier.Current();
@@ -48,6 +52,11 @@ public sealed partial class ClassifierRetraining(
         if (rows.Count < o.MinExamples || rows.Select(r => r.CategoryCode).Distinct(StringComparer.Ordinal).Count() < 2)
         {
             LogTooFew(logger, rows.Count, o.MinExamples);
+            return null;
+        }
+
+        if (mayStart is not null && !await mayStart(ct))
+        {
             return null;
         }
 
@@ -93,7 +102,7 @@ public sealed partial class ClassifierRetrainJob(IServiceScopeFactory scopes, Re
             try
             {
                 using var scope = scopes.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<ClassifierRetraining>().RetrainIfDueAsync(stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<ClassifierRetraining>().RetrainIfDueAsync(stoppingToken, QuietEnoughAsync);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -102,6 +111,34 @@ public sealed partial class ClassifierRetrainJob(IServiceScopeFactory scopes, Re
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    /// <summary>How long the server's CPU use is watched before a due retraining starts.</summary>
+    public static TimeSpan LoadSample { get; } = TimeSpan.FromSeconds(5);
+
+    private DateTimeOffset? _postponedSince;
+
+    /// <summary>Whether a due retraining may start now: not while the server is busy, unless it has waited <see cref="ClassifierRetrainOptions.MaxPostpone"/> already.</summary>
+    public static bool ShouldPostpone(double load, double busyAbove, DateTimeOffset? postponedSince, DateTimeOffset now, TimeSpan maxPostpone) =>
+        load > busyAbove && (postponedSince is not { } since || now - since < maxPostpone);
+
+    private async Task<bool> QuietEnoughAsync(CancellationToken ct)
+    {
+        var o = options.Value.Retrain;
+        var load = await ProcessLoad.MeasureAsync(LoadSample, ct);
+        var now = clock.GetUtcNow();
+        if (ShouldPostpone(load, o.BusyAbove, _postponedSince, now, o.MaxPostpone))
+        {
+            _postponedSince ??= now;
+            LogPostponed(logger, load);
+            return false;
+        }
+
+        _postponedSince = null;
+        return true;
+    }
+
+    [LoggerMessage(EventId = 1313, Level = LogLevel.Information, Message = "Classifier retraining is due but postponed to the next check: the server uses {Load:P0} of the machine's cores")]
+    private static partial void LogPostponed(ILogger logger, double load);
 
     [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Classifier retraining failed; it is tried again at the next check")]
     private static partial void LogFailed(ILogger logger, Exception exception);
