@@ -28,11 +28,12 @@ public sealed partial class ExternalMqttConsumer(
     Readiness readiness,
     SensingMetrics metrics,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<ExternalMqttConsumer> logger) : BackgroundService
 {
     private static readonly TimeSpan DeviceCacheLifetime = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (DeviceIdentity? Device, DateTimeOffset LoadedAt)> _devices = new(StringComparer.Ordinal);
-    private readonly AckDeadline _deadline = new(options.Value.AckTimeout);
+    private readonly AckDeadline _deadline = new(options.Value.AckTimeout, lifetime.ApplicationStopping);
     private IMqttClient? _client;
 
     /// <summary>Whether the client is connected and subscribed now.</summary>

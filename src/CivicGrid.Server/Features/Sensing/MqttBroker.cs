@@ -25,10 +25,11 @@ public sealed partial class MqttBroker(
     TelemetryIngress ingress,
     Readiness readiness,
     SensingMetrics metrics,
+    IHostApplicationLifetime lifetime,
     ILogger<MqttBroker> logger) : IHostedService, IAsyncDisposable
 {
     private const string DeviceKey = "civicgrid.device";
-    private readonly AckDeadline _deadline = new(options.Value.AckTimeout);
+    private readonly AckDeadline _deadline = new(options.Value.AckTimeout, lifetime.ApplicationStopping);
     private MqttServer? _server;
 
     public bool IsRunning => _server?.IsStarted == true;
@@ -183,8 +184,8 @@ public sealed partial class MqttBroker(
         var bytes = payload.IsSingleSegment ? payload.First : payload.ToArray();
         try
         {
-            // Not linked to the connection's token: a payload already queued is written either way, and
-            // stopping the server cancels what is still queued (TelemetryWriter).
+            // Not linked to the connection's token: a payload already queued is written either way. The
+            // deadline also ends when the server stops (no acknowledgement: the device resends).
             var deadline = _deadline.Token;
             if (!MayPublish(device.Id, topic))
             {
